@@ -1,0 +1,87 @@
+import { definitionHash, fileTaskId, invalidKeyTaskId, rawTaskHash, taskFileErrorId, trailerTaskId } from "./ids.ts";
+import { resolveSettings } from "./settings.ts";
+import { taskKeyProblem } from "./task-key.ts";
+import { isBotCommit, taskInstructions } from "./trailers.ts";
+import type { CommitRecord, InvalidTask, ParseResult, Requester, TaskFileParse, TaskSettings, TaskSpec } from "./types.ts";
+
+export interface PlanInput {
+  /** Watched branch, without refs/heads/. */
+  baseRef: string;
+  /** Its tip commit, where the task file was read. */
+  tip: string;
+  /** Result branch prefix, e.g. "codex/". */
+  prefix: string;
+  botEmail: string;
+  taskFile?: {
+    /** parseTaskFile's answer; a bare ParseResult (built by a caller) is accepted too. */
+    parse: ParseResult & Partial<Pick<TaskFileParse, "invalidTaskHashes">>;
+    blobSha: string;
+    /** The last commit that touched the file: its author requested the file tasks. */
+    lastCommit?: CommitRecord;
+  };
+  /** New commits on baseRef, oldest first. */
+  commits: CommitRecord[];
+  envSettings: Partial<TaskSettings>;
+}
+
+export interface Plan {
+  tasks: TaskSpec[];
+  invalid: InvalidTask[];
+}
+
+/** Everything the watched branch asks for: file tasks in file order, then trailer tasks, oldest commit first. */
+export function planTasks(input: PlanInput): Plan {
+  const fromFile = input.taskFile === undefined ? { tasks: [], invalid: [] } : planFileTasks(input, input.taskFile);
+  const defaults = input.taskFile?.parse.file?.defaults ?? {};
+  const fromTrailers = input.commits.flatMap((commit) => planTrailerTasks(input, commit, defaults));
+  return { tasks: [...fromFile.tasks, ...fromTrailers], invalid: fromFile.invalid };
+}
+
+function planFileTasks(input: PlanInput, taskFile: NonNullable<PlanInput["taskFile"]>): Plan {
+  const { baseRef, tip, prefix, envSettings } = input;
+  const { parse, blobSha, lastCommit } = taskFile;
+  if (parse.file === undefined) {
+    return { tasks: [], invalid: [{ id: taskFileErrorId(blobSha), baseRef, base: tip, problems: parse.errors }] };
+  }
+  const { defaults } = parse.file;
+  // The file's content defines its tasks, whoever touched it last. Even when that was the
+  // bot (a merged result that edited the file), the tasks were written and merged by
+  // people, and an unchanged definition keeps its hash, so nothing runs twice.
+  const requester: Requester = lastCommit === undefined ? { sha: tip, name: "unknown", email: "" } : requesterOf(lastCommit);
+  const tasks = Object.entries(parse.file.tasks).map(([key, def]): TaskSpec => {
+    const hash = definitionHash(def, defaults);
+    const id = fileTaskId(key, hash);
+    const settings = resolveSettings(def, defaults, envSettings);
+    return { id, kind: "file", key, hash, branch: `${prefix}${key}`, baseRef, base: tip, requester: { ...requester }, prompt: def.prompt, settings };
+  });
+  const invalid = Object.entries(parse.invalidTasks).map(([key, problems]): InvalidTask => {
+    // A caller's bare ParseResult has no raw hashes; its problems still name the version.
+    const hash = parse.invalidTaskHashes?.[key] ?? rawTaskHash(problems);
+    const id = taskKeyProblem(key) === undefined ? fileTaskId(key, hash) : invalidKeyTaskId(key);
+    return { id, key, baseRef, base: tip, problems };
+  });
+  return { tasks, invalid };
+}
+
+function planTrailerTasks(input: PlanInput, commit: CommitRecord, defaults: TaskSettings): TaskSpec[] {
+  if (isBotCommit(commit, input.botEmail)) return [];
+  return taskInstructions(commit).map((prompt, index): TaskSpec => {
+    const id = trailerTaskId(prompt, commit.sha, index);
+    return {
+      id,
+      kind: "trailer",
+      hash: `${commit.sha}:${index}`,
+      branch: `${input.prefix}${id}`,
+      baseRef: input.baseRef,
+      // The agent starts from the commit that asked, which is what its author saw.
+      base: commit.sha,
+      requester: requesterOf(commit),
+      prompt,
+      settings: resolveSettings({}, defaults, input.envSettings),
+    };
+  });
+}
+
+function requesterOf(commit: CommitRecord): Requester {
+  return { sha: commit.sha, name: commit.authorName, email: commit.authorEmail };
+}

@@ -1,0 +1,42 @@
+import type { Budget, ResolvedSettings, TaskSettings } from "./types.ts";
+
+/** ResolvedSettings, frozen all the way down: shared by every caller, changed by none. */
+export type BuiltinSettings = Readonly<Omit<ResolvedSettings, "budget" | "network">> & {
+  readonly budget: Readonly<Budget>;
+  readonly network: readonly string[];
+};
+
+/** What applies when neither the task, the environment nor the file's defaults say. */
+export const BUILTIN_SETTINGS: BuiltinSettings = Object.freeze({
+  model: "gpt-5.1-codex",
+  api: "responses",
+  pr: "draft",
+  budget: Object.freeze({ turns: 60, minutes: 30 }),
+  network: Object.freeze([]),
+});
+
+/**
+ * Effective settings of one task: its own > environment overrides > file defaults >
+ * built-ins. The budget is merged field by field, so a task that sets only `usd` keeps the
+ * default turns and minutes. Returns fresh objects; nothing is shared with the inputs.
+ */
+export function resolveSettings(task: TaskSettings, defaults: TaskSettings, env: Partial<TaskSettings>): ResolvedSettings {
+  const layers = [task, env, defaults];
+  const pick = <K extends keyof TaskSettings>(key: K): TaskSettings[K] => layers.find((l) => l[key] !== undefined)?.[key];
+  const budget: Budget = { ...BUILTIN_SETTINGS.budget };
+  for (const layer of [defaults, env, task]) {
+    for (const [name, value] of Object.entries(layer.budget ?? {}) as [keyof Budget, number | undefined][]) {
+      if (value !== undefined) budget[name] = value;
+    }
+  }
+  const resolved: ResolvedSettings = {
+    model: pick("model") ?? BUILTIN_SETTINGS.model,
+    api: pick("api") ?? BUILTIN_SETTINGS.api,
+    pr: pick("pr") ?? BUILTIN_SETTINGS.pr,
+    budget,
+    network: [...(pick("network") ?? BUILTIN_SETTINGS.network)],
+  };
+  const verify = pick("verify");
+  if (verify !== undefined) resolved.verify = verify;
+  return resolved;
+}

@@ -1,0 +1,128 @@
+/** Plain data shared by the pure intake (src/tasks) and everything downstream. */
+
+export type Api = "responses" | "chat";
+export type PrMode = boolean | "draft";
+
+export interface Budget {
+  /** Model turns (requests) at most. */
+  turns: number;
+  /** Wall-clock minutes for the whole task, verification included. */
+  minutes: number;
+  /** Total tokens (input + output) at most; undefined = no token cap. */
+  tokens?: number;
+  /** Spend at most this many US dollars, per the price table; undefined = no cap. */
+  usd?: number;
+}
+
+/** Settings a task may set for itself and `defaults:` may set for all tasks. */
+export interface TaskSettings {
+  model?: string;
+  api?: Api;
+  verify?: string;
+  pr?: PrMode;
+  budget?: Partial<Budget>;
+  network?: string[];
+}
+
+export interface FileTaskDefinition extends TaskSettings {
+  prompt: string;
+  schedule?: string;
+}
+
+export interface TaskFile {
+  version: 1;
+  defaults: TaskSettings;
+  /** Only the tasks that validated; see ParseResult.invalidTasks for the others. */
+  tasks: Record<string, FileTaskDefinition>;
+}
+
+/** One problem in user input, placed as precisely as the input allows. */
+export interface Problem {
+  /** One line, quoting the offending input (truncated). */
+  message: string;
+  /** Dotted path inside the document, e.g. `tasks.fix-bug.promt`. */
+  path?: string;
+  line?: number;
+  column?: number;
+  /** "Did you mean …" or what to do about it. */
+  hint?: string;
+}
+
+export interface ParseResult {
+  /** Undefined when the file as a whole is unusable (bad YAML root, wrong version, too big, binary). */
+  file?: TaskFile;
+  /** Problems that make the whole file unusable. */
+  errors: Problem[];
+  /** Per task key: problems that make just that task unusable. The other tasks still run. */
+  invalidTasks: Record<string, Problem[]>;
+  warnings: Problem[];
+}
+
+/** Settings after applying: task's own > environment > file defaults > built-ins. */
+export interface ResolvedSettings {
+  model: string;
+  api: Api;
+  verify?: string;
+  pr: PrMode;
+  budget: Budget;
+  network: string[];
+}
+
+/** A commit as intake sees it: read by src/git, judged by src/tasks. */
+export interface CommitRecord {
+  sha: string;
+  parents: string[];
+  authorName: string;
+  authorEmail: string;
+  /** Committer date, unix seconds. */
+  committedAt: number;
+  subject: string;
+  /** Values of `Codex:` trailers, as git's `%(trailers:key=Codex,valueonly,unfold)` reads them. */
+  codexTrailers: string[];
+  /** True when the commit carries a `Codex-Task:` trailer, i.e. it claims to be a bot result. */
+  hasTaskTrailer: boolean;
+}
+
+export interface Requester {
+  sha: string;
+  name: string;
+  email: string;
+}
+
+/** A task ready to run: everything `run` needs, nothing it must look up. */
+export interface TaskSpec {
+  /** Name under refs/codex/tasks/; also what `git codex show` takes. */
+  id: string;
+  kind: "file" | "trailer";
+  /** Task key of a file task. */
+  key?: string;
+  /** Definition hash (file tasks) or `<sha>:<index>` (trailer tasks). */
+  hash: string;
+  /** Result branch without refs/heads/, e.g. `codex/fix-bug`. */
+  branch: string;
+  /** Watched branch the task came from, without refs/heads/. */
+  baseRef: string;
+  /** Commit the agent starts from. */
+  base: string;
+  requester: Requester;
+  prompt: string;
+  settings: ResolvedSettings;
+}
+
+/** A task (or the whole task file) that cannot run, to be recorded as `invalid`. */
+export interface InvalidTask {
+  id: string;
+  key?: string;
+  baseRef: string;
+  base: string;
+  problems: Problem[];
+}
+
+/**
+ * What parseTaskFile returns: a ParseResult plus, for each invalid task, a hash of the task
+ * entry as written, so that planning can give each invalid version a stable id.
+ */
+export interface TaskFileParse extends ParseResult {
+  /** Per key of `invalidTasks`: sha256 hex of the entry's canonical JSON. */
+  invalidTaskHashes: Record<string, string>;
+}
