@@ -1,0 +1,129 @@
+/**
+ * The agent's contracts. The agent sees a directory and a command executor; never git,
+ * never GitHub, never process.env.
+ */
+import type { ProcessResult } from "../util/process.ts";
+import type { Api, Budget } from "../tasks/types.ts";
+
+/** The internal transcript item format, shared by the Responses and Chat implementations. */
+export type Item =
+  | { type: "message"; role: "user" | "assistant"; text: string }
+  /** Responses API reasoning, replayed verbatim on the next request (stateless mode). */
+  | { type: "reasoning"; id: string; summary: string[]; encryptedContent?: string }
+  | { type: "function_call"; callId: string; name: string; arguments: string }
+  | { type: "function_call_output"; callId: string; output: string };
+
+export interface ToolSpec {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments object. */
+  parameters: Record<string, unknown>;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+}
+
+export interface ModelRequest {
+  model: string;
+  instructions: string;
+  items: Item[];
+  tools: ToolSpec[];
+  signal?: AbortSignal;
+}
+
+export interface ModelResponse {
+  /** Output items in order: reasoning, assistant messages, function calls. */
+  items: Item[];
+  usage: Usage;
+}
+
+/** What the agent loop talks to; the OpenAI implementation is one of several. */
+export interface ModelClient {
+  readonly api: Api;
+  complete(request: ModelRequest): Promise<ModelResponse>;
+}
+
+export interface CommandRequest {
+  argv: string[];
+  /** Absolute directory inside the task's worktree. */
+  cwd: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** Runs one agent command (later inside the OS sandbox). */
+export interface CommandExecutor {
+  /** e.g. "none" or "bubblewrap"; recorded in state and trailers. */
+  readonly sandbox: string;
+  run(request: CommandRequest): Promise<ProcessResult>;
+}
+
+export type PlanStatus = "pending" | "in_progress" | "completed";
+export interface PlanStep {
+  step: string;
+  status: PlanStatus;
+}
+
+export type VerifyResult = "passed" | "failed" | "skipped";
+
+/** One line of transcript.jsonl. `t` is an ISO timestamp. */
+export type TranscriptEntry = { t: string } & (
+  | { type: "task"; prompt: string; model: string; api: Api; sandbox: string }
+  | { type: "item"; turn: number; item: Item }
+  | { type: "usage"; turn: number; usage: Usage }
+  | { type: "plan"; plan: PlanStep[]; explanation?: string }
+  | { type: "verify"; round: number; command: string; passed: boolean; exitCode: number | null; output: string }
+  | { type: "retry"; attempt: number; delayMs: number; error: string }
+  | { type: "stop"; outcome: AgentOutcome; reason?: string }
+);
+
+export type AgentOutcome = "completed" | "budget" | "model-error" | "aborted";
+
+export type AgentEvent =
+  | { type: "turn"; turn: number; usage: Usage; elapsedMs: number }
+  | { type: "tool"; name: string; summary: string }
+  | { type: "plan"; plan: PlanStep[] }
+  | { type: "verify"; round: number; passed: boolean };
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface AgentOptions {
+  client: ModelClient;
+  executor: CommandExecutor;
+  clock: Clock;
+  model: string;
+  /** Absolute path of the worktree: the only directory the agent works in. */
+  workdir: string;
+  instructions: string;
+  prompt: string;
+  budget: Budget;
+  /** Verify command (shell string) run after the agent stops; failures go back to it. */
+  verify?: string;
+  /** Verification rounds after the first attempt. Default 2. */
+  maxVerifyRounds?: number;
+  /** Max characters of one tool output given to the model. Default 16 000. */
+  maxToolOutputChars?: number;
+  /** Scrubs secrets from anything recorded. */
+  redact: (text: string) => string;
+  onEvent?: (event: AgentEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface AgentResult {
+  outcome: AgentOutcome;
+  /** Why the run stopped, for anything but "completed". */
+  reason?: string;
+  /** The model's last assistant message; becomes the commit body. */
+  finalMessage: string;
+  plan: PlanStep[];
+  verify: VerifyResult;
+  usage: Usage;
+  turns: number;
+  transcript: TranscriptEntry[];
+}
