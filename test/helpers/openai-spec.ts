@@ -1,15 +1,21 @@
 /**
  * Validates request bodies against OpenAI's own OpenAPI description, so the tests catch a
  * request the real API would reject even though the scripted server accepts anything.
+ * The schemas come from a vendored extract (see scripts/extract-openai-schemas.ts), so the
+ * tests do not depend on where the full description lives.
  */
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
-import { parse } from "yaml";
+import { translate } from "./openapi-translate.ts";
 
-const SPEC_PATH = "/work/shared/specs/openai-openapi.yml";
+// Read at run time rather than imported, so tsc does not infer a type for the whole file.
+const FIXTURE_PATH = fileURLToPath(new URL("../fixtures/openai-request-schemas.json", import.meta.url));
 const SPEC_ID = "https://openai.local/openapi.json";
 
-export type SpecSchema = "CreateResponse" | "CreateChatCompletionRequest";
+/** The request schemas the tests validate against; the extract script keeps these and what they reference. */
+export const SPEC_SCHEMAS = ["CreateResponse", "CreateChatCompletionRequest"] as const;
+export type SpecSchema = (typeof SPEC_SCHEMAS)[number];
 
 interface Compiled {
   ajv: Ajv2020;
@@ -18,38 +24,17 @@ interface Compiled {
 
 let compiled: Compiled | undefined;
 
-/** Loads the description once per test file; compiling a schema takes a few seconds. */
+/** Loads the schemas once per test file; compiling a schema takes a few seconds. */
 function load(): Compiled {
   if (compiled) return compiled;
-  const doc = parse(readFileSync(SPEC_PATH, "utf8"), { maxAliasCount: -1 }) as { components: { schemas: Record<string, unknown> } };
+  const fixture = JSON.parse(readFileSync(FIXTURE_PATH, "utf8")) as { schemas: Record<string, unknown> };
   // The description breaks a few meta-schema rules (duplicate `required` entries) that do
   // not matter for validating data, so it is compiled without checking it first.
   const ajv = new Ajv2020({ strict: false, validateSchema: false, validateFormats: false, logger: false });
-  const defs = Object.fromEntries(Object.entries(doc.components.schemas).map(([name, schema]) => [name, translate(schema, name)]));
+  const defs = Object.fromEntries(Object.entries(fixture.schemas).map(([name, schema]) => [name, translate(schema, name)]));
   ajv.addSchema({ $id: SPEC_ID, $defs: defs });
   compiled = { ajv, validators: new Map() };
   return compiled;
-}
-
-/**
- * OpenAPI 3.0 and draft 2019-09 leftovers into JSON Schema 2020-12: `nullable`, component
- * refs, and `$recursiveRef: "#"`, which means the component `name` itself.
- */
-function translate(node: unknown, name: string): unknown {
-  if (Array.isArray(node)) return node.map((entry) => translate(entry, name));
-  if (node === null || typeof node !== "object") return node;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (key === "$ref" && typeof value === "string") out[key] = value.replace("#/components/schemas/", "#/$defs/");
-    else if (key === "$recursiveRef") out.$ref = `#/$defs/${name}`;
-    else if (key !== "nullable" && key !== "$recursiveAnchor") out[key] = translate(value, name);
-  }
-  if ((node as Record<string, unknown>).nullable !== true) return out;
-  if (typeof out.type === "string") out.type = [out.type, "null"];
-  else if (Array.isArray(out.type)) out.type = [...out.type, "null"];
-  else return { anyOf: [out, { type: "null" }] };
-  if (Array.isArray(out.enum)) out.enum = [...out.enum, null];
-  return out;
 }
 
 /** The validation errors of `body` as readable lines; empty when it is valid. */
@@ -58,7 +43,7 @@ export function specErrors(schema: SpecSchema, body: unknown): string[] {
   let validate = validators.get(schema);
   if (!validate) {
     validate = ajv.getSchema(`${SPEC_ID}#/$defs/${schema}`);
-    if (!validate) throw new Error(`schema ${schema} not found in ${SPEC_PATH}`);
+    if (!validate) throw new Error(`schema ${schema} not found in ${FIXTURE_PATH}`);
     validators.set(schema, validate);
   }
   if (validate(body)) return [];
