@@ -1,0 +1,36 @@
+import pino, { type Logger } from "pino";
+import pretty from "pino-pretty";
+import type { Redactor } from "./redact.ts";
+
+export type { Logger };
+
+export interface LoggerOptions {
+  level?: string;
+  /** Human-readable lines (a terminal) or JSON lines (everything else). */
+  pretty: boolean;
+  redact: Redactor;
+  destination?: NodeJS.WritableStream;
+}
+
+/**
+ * Logs go to stderr (stdout is for command output). Every line is scrubbed of secret
+ * values just before it is written, whatever field carries them.
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  const destination = options.destination ?? process.stderr;
+  const stream = options.pretty
+    ? pretty({ destination, colorize: "isTTY" in destination && Boolean(destination.isTTY), ignore: "pid,hostname", translateTime: "HH:MM:ss", sync: true })
+    : destination;
+  return pino(
+    {
+      level: options.level ?? "info",
+      base: undefined,
+      hooks: { streamWrite: (line: string) => options.redact(line) },
+    },
+    stream,
+  );
+}
+
+export function silentLogger(): Logger {
+  return pino({ level: "silent" });
+}

@@ -1,0 +1,36 @@
+/** Names of environment variables whose values are secrets. */
+const SECRET_NAME = /(API_?KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|PRIVATE_?KEY|AUTH|SESSION|COOKIE)/i;
+const KNOWN_SECRETS = ["OPENAI_API_KEY", "GITHUB_TOKEN", "GH_TOKEN"];
+const MIN_SECRET_LENGTH = 6;
+
+export const REDACTED = "[REDACTED]";
+
+export function isSecretName(name: string): boolean {
+  return KNOWN_SECRETS.includes(name) || SECRET_NAME.test(name);
+}
+
+/** The secret values found in an environment, longest first. */
+export function secretValues(env: Record<string, string | undefined>): string[] {
+  const values = new Set<string>();
+  for (const [name, value] of Object.entries(env)) {
+    if (value && value.length >= MIN_SECRET_LENGTH && isSecretName(name)) values.add(value);
+  }
+  return [...values].sort((a, b) => b.length - a.length);
+}
+
+export type Redactor = (text: string) => string;
+
+// Credentials embedded in URLs (https://user:token@host) are secrets whatever the variable.
+const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi;
+// Well-known token formats, scrubbed even when they are not in our environment.
+const TOKEN_FORMATS = /\b(sk-[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b/g;
+
+/** Returns a function that replaces every secret value, URL credential and known token format. */
+export function createRedactor(secrets: readonly string[]): Redactor {
+  const sorted = [...secrets].filter((s) => s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+  return (text: string): string => {
+    let result = text;
+    for (const secret of sorted) if (result.includes(secret)) result = result.split(secret).join(REDACTED);
+    return result.replace(URL_CREDENTIALS, `$1${REDACTED}@`).replace(TOKEN_FORMATS, REDACTED);
+  };
+}
