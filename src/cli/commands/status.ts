@@ -1,0 +1,45 @@
+import type { Deps, RepoContext } from "../../run/context.ts";
+import { loadStatuses } from "../../run/run-once.ts";
+import type { TaskStatus } from "../../run/task-status.ts";
+import { fetchRecords } from "../../git/remote.ts";
+import { ConfigError } from "../../run/errors.ts";
+import { openRepo } from "../open-repo.ts";
+import { statusTable, toRow } from "../render.ts";
+
+export interface ReadOptions {
+  cwd: string;
+  fetch: boolean;
+  out: NodeJS.WritableStream;
+}
+
+/** Task records as the remote has them (fetched first), newest last. */
+export async function readStatuses(repo: RepoContext, fetch: boolean): Promise<TaskStatus[]> {
+  if (fetch) {
+    try {
+      await fetchRecords(repo.git, repo.settings.remote);
+    } catch (error) {
+      repo.log.warn({ err: error instanceof Error ? error.message : String(error) }, "could not fetch task records; showing the local copy");
+    }
+  }
+  const statuses = [...(await loadStatuses(repo)).values()].map(({ status }) => status);
+  return statuses.sort((a, b) => a.queuedAt.localeCompare(b.queuedAt) || (a.seq ?? 0) - (b.seq ?? 0));
+}
+
+export async function statusCommand(deps: Deps, options: ReadOptions & { json: boolean }): Promise<number> {
+  const repo = await openRepo(options.cwd, deps);
+  const statuses = await readStatuses(repo, options.fetch);
+  options.out.write(options.json ? JSON.stringify(statuses.map(toRow), null, 2) + "\n" : statusTable(statuses));
+  return 0;
+}
+
+/** Finds a task by id, unique id prefix, or task key (its newest version). */
+export function findTask(statuses: TaskStatus[], query: string): TaskStatus {
+  const exact = statuses.find((s) => s.id === query);
+  if (exact) return exact;
+  const byKey = statuses.filter((s) => s.spec?.key === query);
+  if (byKey.length > 0) return byKey[byKey.length - 1] as TaskStatus;
+  const byPrefix = statuses.filter((s) => s.id.startsWith(query));
+  if (byPrefix.length === 1) return byPrefix[0] as TaskStatus;
+  if (byPrefix.length > 1) throw new ConfigError(`"${query}" matches ${byPrefix.length} tasks: ${byPrefix.slice(0, 5).map((s) => s.id).join(", ")}`, "give more of the task id");
+  throw new ConfigError(`no task "${query}"`, "see the task ids with `git codex status`");
+}

@@ -1,0 +1,75 @@
+import { createHash } from "node:crypto";
+import { homedir } from "node:os";
+import { basename, join } from "node:path";
+import { repoPaths } from "../git/remote.ts";
+import type { Git } from "../git/runner.ts";
+import type { RepoSettings } from "../run/context.ts";
+import { ConfigError } from "../run/errors.ts";
+import type { Api, TaskSettings } from "../tasks/types.ts";
+
+export const DEFAULT_BOT = { name: "git-codex", email: "git-codex@noreply.invalid" };
+const DEFAULT_SINCE_SECONDS = 24 * 60 * 60;
+
+export function xdgDir(env: Record<string, string | undefined>, kind: "cache" | "state" | "config"): string {
+  const variable = { cache: "XDG_CACHE_HOME", state: "XDG_STATE_HOME", config: "XDG_CONFIG_HOME" }[kind];
+  const fallback = { cache: ".cache", state: ".local/state", config: ".config" }[kind];
+  return join(env[variable] || join(env.HOME || homedir(), fallback), "git-codex");
+}
+
+/** Parses "30s", "15m", "24h", "7d" (or plain seconds). */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d+)\s*(s|m|h|d)?$/.exec(text.trim());
+  if (!match) return undefined;
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? "s") as "s"];
+  return Number(match[1]) * unit;
+}
+
+export function envSettings(env: Record<string, string | undefined>): Partial<TaskSettings> {
+  const settings: Partial<TaskSettings> = {};
+  if (env.GIT_CODEX_MODEL) settings.model = env.GIT_CODEX_MODEL;
+  const api = env.GIT_CODEX_API;
+  if (api) {
+    if (api !== "responses" && api !== "chat") throw new ConfigError(`GIT_CODEX_API is "${api}"`, `set it to "responses" or "chat"`);
+    settings.api = api as Api;
+  }
+  return settings;
+}
+
+/** Settings of the repository in `git.cwd`, from `git config codex.*` and the environment. */
+export async function loadRepoSettings(git: Git, env: Record<string, string | undefined>, overrides: { since?: string } = {}): Promise<RepoSettings> {
+  const paths = await repoPaths(git);
+  const config = await codexConfig(git);
+  const read = (key: string): string | undefined => config.get(key.toLowerCase())?.at(-1);
+  const watch = config.get("watch") ?? [];
+  const sinceText = overrides.since ?? read("since");
+  const sinceSeconds = sinceText === undefined ? DEFAULT_SINCE_SECONDS : parseDuration(sinceText);
+  if (sinceSeconds === undefined) throw new ConfigError(`the since window "${sinceText}" is not a duration`, `use a number with s, m, h or d, e.g. 24h`);
+  const branchPrefix = read("branchPrefix") ?? "codex/";
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*\/$/.test(branchPrefix) || branchPrefix.includes("..")) {
+    throw new ConfigError(`codex.branchPrefix "${branchPrefix}" is not a branch folder`, `use something like "codex/" (ending in a slash)`);
+  }
+  const repoKey = `${basename(paths.topLevel)}-${createHash("sha256").update(paths.commonDir).digest("hex").slice(0, 10)}`;
+  return {
+    remote: read("remote") ?? "origin",
+    watch,
+    branchPrefix,
+    bot: { name: read("botName") ?? DEFAULT_BOT.name, email: read("botEmail") ?? DEFAULT_BOT.email },
+    sinceSeconds,
+    envSettings: envSettings(env),
+    worktreeRoot: join(xdgDir(env, "cache"), "worktrees", repoKey),
+    stateDir: xdgDir(env, "state"),
+  };
+}
+
+/** Every `codex.*` setting in one git call: lower-cased key → values in order. */
+async function codexConfig(git: Git): Promise<Map<string, string[]>> {
+  const result = await git.probe(["config", "-z", "--get-regexp", "^codex\\."]);
+  const config = new Map<string, string[]>();
+  for (const entry of result.stdout.split("\0")) {
+    const newline = entry.indexOf("\n");
+    if (newline < 0) continue;
+    const key = entry.slice("codex.".length, newline).toLowerCase();
+    config.set(key, [...(config.get(key) ?? []), entry.slice(newline + 1)]);
+  }
+  return config;
+}

@@ -1,0 +1,46 @@
+import type { Logger } from "../util/logger.ts";
+import type { Redactor } from "../util/redact.ts";
+import type { Git } from "../git/runner.ts";
+import type { Identity } from "../git/commit.ts";
+import type { Clock, CommandExecutor, ModelClient } from "../agent/types.ts";
+import type { ResolvedSettings, TaskSettings } from "../tasks/types.ts";
+
+/** Everything a run needs from the outside world, built once at the top (src/cli). */
+export interface Deps {
+  env: Record<string, string | undefined>;
+  clock: Clock;
+  logger: Logger;
+  redact: Redactor;
+  host: string;
+  pid: number;
+  /** Creates the model client for a task's settings; throws a ConfigError when it cannot. */
+  modelClient(settings: ResolvedSettings): ModelClient;
+  /** Creates the executor for agent commands in one task. */
+  executor(paths: { home: string; tmp: string }): CommandExecutor;
+  /** Called with live progress lines (a terminal), or undefined. */
+  progress?: (taskId: string, line: string) => void;
+  signal?: AbortSignal;
+}
+
+/** Settings of one repository, from `git config codex.*`, flags and environment. */
+export interface RepoSettings {
+  remote: string;
+  /** Watched branches; empty = the remote's default branch. */
+  watch: string[];
+  branchPrefix: string;
+  bot: Identity;
+  /** On a first run (no baseline yet), trailer commits newer than this many seconds count. */
+  sinceSeconds: number;
+  /** Environment overrides of the task file's defaults (GIT_CODEX_MODEL, GIT_CODEX_API). */
+  envSettings: Partial<TaskSettings>;
+  /** Where worktrees live, outside the user's checkout. */
+  worktreeRoot: string;
+  stateDir: string;
+}
+
+/** A repository being served: its git runner and settings. */
+export interface RepoContext {
+  git: Git;
+  settings: RepoSettings;
+  log: Logger;
+}

@@ -1,0 +1,63 @@
+import { changedFiles, commitWorktree, formatCommitMessage, type ChangedFile } from "../git/commit.ts";
+import { createWorktree } from "../git/worktree.ts";
+import { buildInstructions, readAgentsMd } from "../agent/instructions.ts";
+import { runAgent } from "../agent/loop.ts";
+import type { AgentEvent, AgentResult } from "../agent/types.ts";
+import type { TaskSpec } from "../tasks/types.ts";
+import type { Deps, RepoContext } from "./context.ts";
+import { commitTrailers, commitSubject } from "./result-message.ts";
+import { createSlot, removeSlot } from "./slots.ts";
+
+export interface Execution {
+  state: "done" | "no-changes" | "failed";
+  reason?: string;
+  agent: AgentResult;
+  commit?: string;
+  files?: ChangedFile[];
+}
+
+/**
+ * Runs the agent on `spec` in a fresh worktree outside the user's checkout and commits
+ * what it left, from outside the agent's reach. The worktree and the task's private home
+ * and temp folders are removed whatever happens.
+ */
+export async function executeTask(repo: RepoContext, deps: Deps, spec: TaskSpec, runId: string, signal?: AbortSignal): Promise<Execution> {
+  const slot = await createSlot(repo.settings.worktreeRoot, spec.id, deps);
+  try {
+    await using worktree = await createWorktree(repo.git, slot.worktree, spec.base);
+    const executor = deps.executor({ home: slot.home, tmp: slot.tmp });
+    const agent = await runAgent({
+      client: deps.modelClient(spec.settings),
+      executor,
+      clock: deps.clock,
+      model: spec.settings.model,
+      workdir: worktree.path,
+      instructions: buildInstructions({ workdir: worktree.path, sandbox: executor.sandbox, verify: spec.settings.verify, agentsMd: await readAgentsMd(worktree.path) }),
+      prompt: spec.prompt,
+      budget: spec.settings.budget,
+      verify: spec.settings.verify,
+      redact: deps.redact,
+      onEvent: (event) => reportProgress(deps, spec.id, event),
+      signal,
+    });
+    if (agent.outcome !== "completed") return { state: "failed", reason: agent.reason ?? agent.outcome, agent };
+    const message = formatCommitMessage(commitSubject(spec), deps.redact(agent.finalMessage), commitTrailers({ spec, agent, runId, sandbox: executor.sandbox, bot: repo.settings.bot }));
+    const commit = await commitWorktree(worktree.git, spec.base, message, repo.settings.bot);
+    if (!commit) return { state: "no-changes", agent };
+    const files = await changedFiles(repo.git, spec.base, commit);
+    if (agent.verify === "failed") return { state: "failed", reason: `verification failed: ${spec.settings.verify}`, agent, commit, files };
+    return { state: "done", agent, commit, files };
+  } finally {
+    await removeSlot(slot);
+  }
+}
+
+function reportProgress(deps: Deps, id: string, event: AgentEvent): void {
+  if (event.type !== "turn") return;
+  const tokens = event.usage.inputTokens + event.usage.outputTokens;
+  deps.progress?.(id, `turn ${event.turn} · ${formatTokens(tokens)} tokens · ${Math.round(event.elapsedMs / 1000)}s`);
+}
+
+function formatTokens(n: number): string {
+  return n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n);
+}

@@ -1,0 +1,54 @@
+import { readFileAtRev } from "../git/blobs.ts";
+import { lastCommitTouching, listCommits } from "../git/commits.ts";
+import { resolveRef } from "../git/refs.ts";
+import { remoteHeadsNamespace } from "../git/remote.ts";
+import { MAX_TASK_FILE_BYTES, parseTaskFile, planTasks, type Plan } from "../tasks/index.ts";
+import type { ParseResult } from "../tasks/types.ts";
+import type { RepoContext } from "./context.ts";
+import { ConfigError } from "./errors.ts";
+
+export const TASK_FILE = ".codex-tasks.yml";
+
+export function baselineRef(branch: string): string {
+  return `refs/codex/baseline/${branch}`;
+}
+
+export interface Intake {
+  baseRef: string;
+  tip: string;
+  baseline: string | undefined;
+  plan: Plan;
+}
+
+/**
+ * Reads what the watched branch asks for, as committed on the remote: the task file at
+ * its tip and the trailers of commits newer than the baseline (or the first-run window).
+ */
+export async function readIntake(repo: RepoContext, baseRef: string, nowSeconds: number): Promise<Intake> {
+  const { git, settings } = repo;
+  const tip = await resolveRef(git, `${remoteHeadsNamespace(settings.remote)}${baseRef}`);
+  if (!tip) throw new ConfigError(`the remote "${settings.remote}" has no branch "${baseRef}"`, `push the branch, or set the watched branches with git config codex.watch`);
+  const baseline = await resolveRef(git, baselineRef(baseRef));
+  const commits = await listCommits(git, baseline ? { tip, exclude: baseline } : { tip, sinceSeconds: nowSeconds - settings.sinceSeconds });
+  const taskFile = await readTaskFile(repo, tip);
+  const plan = planTasks({
+    baseRef,
+    tip,
+    prefix: settings.branchPrefix,
+    botEmail: settings.bot.email,
+    commits,
+    envSettings: settings.envSettings,
+    ...(taskFile ? { taskFile } : {}),
+  });
+  return { baseRef, tip, baseline, plan };
+}
+
+async function readTaskFile(repo: RepoContext, tip: string) {
+  const found = await readFileAtRev(repo.git, tip, TASK_FILE, MAX_TASK_FILE_BYTES);
+  if (found.kind === "missing") return undefined;
+  const lastCommit = await lastCommitTouching(repo.git, tip, TASK_FILE);
+  const parse: ParseResult = found.kind === "too-large"
+    ? { errors: [{ message: `${TASK_FILE} is ${found.size} bytes; the limit is ${MAX_TASK_FILE_BYTES} bytes`, hint: "keep the task file small: long prompts belong in files the prompt names" }], invalidTasks: {}, warnings: [] }
+    : parseTaskFile(found.content, TASK_FILE);
+  return { parse, blobSha: found.blobSha, ...(lastCommit ? { lastCommit } : {}) };
+}

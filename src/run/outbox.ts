@@ -1,0 +1,37 @@
+import { readBlobs } from "../git/blobs.ts";
+import { commitTree } from "../git/commit.ts";
+import type { RefUpdate } from "../git/push.ts";
+import { deleteRef, listRefs, updateRef } from "../git/refs.ts";
+import type { RepoContext } from "./context.ts";
+import { pushAll } from "./records.ts";
+
+/**
+ * Results whose final push could not reach the remote wait here, in local refs that a
+ * fetch never touches, and are pushed before anything else on the next run: a finished
+ * task is never run again because the network failed at the last step.
+ */
+const OUTBOX = "refs/codex-outbox/";
+
+export async function saveToOutbox(repo: RepoContext, id: string, updates: readonly RefUpdate[]): Promise<void> {
+  const { git } = repo;
+  const blob = (await git.run(["hash-object", "-w", "--stdin"], { input: JSON.stringify(updates) })).trim();
+  const tree = (await git.run(["mktree"], { input: `100644 blob ${blob}\tpush.json\n` })).trim();
+  // The pending commits are its parents, so they stay reachable until pushed.
+  const commit = await commitTree(git, tree, [...new Set(updates.map((u) => u.sha))], `outbox: ${id}\n`, repo.settings.bot);
+  await updateRef(git, `${OUTBOX}${id}`, commit, (await listRefs(git, `${OUTBOX}${id}`)).get(`${OUTBOX}${id}`));
+}
+
+/** Pushes every waiting result; each is dropped once the remote took it or someone else finished the task. */
+export async function flushOutbox(repo: RepoContext): Promise<string[]> {
+  const refs = await listRefs(repo.git, OUTBOX);
+  const flushed: string[] = [];
+  for (const ref of refs.keys()) {
+    const [text] = await readBlobs(repo.git, [`${ref}:push.json`]);
+    const updates = JSON.parse(text ?? "[]") as RefUpdate[];
+    const { ok, outcomes } = await pushAll(repo, updates);
+    if (!ok) repo.log.warn({ ref, outcomes }, "a saved result was rejected: the task was taken over meanwhile");
+    await deleteRef(repo.git, ref);
+    flushed.push(ref.slice(OUTBOX.length));
+  }
+  return flushed;
+}

@@ -1,0 +1,32 @@
+import type { Identity } from "../git/commit.ts";
+import { pushRefs, type PushOutcome, type RefUpdate } from "../git/push.ts";
+import { taskRef, writeRecord } from "../git/state-ref.ts";
+import type { TranscriptEntry } from "../agent/types.ts";
+import type { RepoContext } from "./context.ts";
+import type { TaskStatus } from "./task-status.ts";
+
+/** Writes one state change of a task as a commit on its state ref (locally). */
+export async function writeStatus(repo: RepoContext, status: TaskStatus, parent: string | undefined, transcript?: readonly TranscriptEntry[]): Promise<string> {
+  const files: Record<string, string> = { "status.json": JSON.stringify(status, null, 2) + "\n" };
+  if (transcript) files["transcript.jsonl"] = transcript.map((entry) => JSON.stringify(entry)).join("\n") + "\n";
+  const subject = `codex: ${status.id} ${status.state}${status.reason ? `: ${status.reason}` : ""}`;
+  return writeRecord(repo.git, taskRef(status.id), files, subject.slice(0, 200) + "\n", botIdentity(repo), parent);
+}
+
+export function botIdentity(repo: RepoContext): Identity {
+  return repo.settings.bot;
+}
+
+/** Pushes updates atomically; true when the remote took all of them. */
+export async function pushAll(repo: RepoContext, updates: RefUpdate[]): Promise<{ ok: boolean; outcomes: PushOutcome[] }> {
+  const outcomes = await pushRefs(repo.git, repo.settings.remote, updates, { branchPrefix: repo.settings.branchPrefix });
+  return { ok: outcomes.length > 0 && outcomes.every((outcome) => outcome.ok), outcomes };
+}
+
+export function stateUpdate(id: string, sha: string, expect: string | null): RefUpdate {
+  return { ref: taskRef(id), sha, expect };
+}
+
+export function nowIso(nowMs: number): string {
+  return new Date(nowMs).toISOString();
+}

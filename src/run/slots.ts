@@ -1,0 +1,45 @@
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { isProcessAlive } from "../git/worktree.ts";
+
+/** One task's private folders, side by side and removed together. */
+export interface Slot {
+  dir: string;
+  worktree: string;
+  home: string;
+  tmp: string;
+}
+
+const OWNER_FILE = "owner";
+
+/** Creates a slot under `root`, recording which process owns it before anything else. */
+export async function createSlot(root: string, taskId: string, owner: { host: string; pid: number }): Promise<Slot> {
+  const dir = join(root, `${taskId}-${randomBytes(3).toString("hex")}`);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, OWNER_FILE), `${owner.host} ${owner.pid}\n`);
+  const slot = { dir, worktree: join(dir, "worktree"), home: join(dir, "home"), tmp: join(dir, "tmp") };
+  await Promise.all([mkdir(slot.home), mkdir(slot.tmp)]);
+  return slot;
+}
+
+export async function removeSlot(slot: Slot): Promise<void> {
+  await rm(slot.dir, { recursive: true, force: true });
+}
+
+/**
+ * Removes slots that a process of this host left behind when it died. A slot whose owner
+ * is alive, or of another host (a shared cache folder), is left alone.
+ */
+export async function removeStaleSlots(root: string, host: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(root).catch(() => [] as string[])) {
+    const dir = join(root, name);
+    const owner = await readFile(join(dir, OWNER_FILE), "utf8").catch(() => undefined);
+    const [ownerHost, pid] = (owner ?? "").trim().split(" ");
+    if (owner !== undefined && (ownerHost !== host || isProcessAlive(Number(pid)))) continue;
+    await rm(dir, { recursive: true, force: true });
+    removed.push(dir);
+  }
+  return removed;
+}

@@ -1,0 +1,66 @@
+import type { ChangedFile } from "../git/commit.ts";
+import type { PlanStep, Usage, VerifyResult } from "../agent/types.ts";
+import type { Problem, TaskSpec } from "../tasks/types.ts";
+
+/**
+ * queued → running → done | no-changes | failed. `invalid` and `refused` are recorded
+ * without running. `interrupted` (aborted at shutdown) runs again.
+ */
+export type TaskState = "queued" | "running" | "done" | "no-changes" | "failed" | "invalid" | "refused" | "interrupted" | "cancelled";
+
+export const FINAL_STATES: ReadonlySet<TaskState> = new Set(["done", "no-changes", "failed", "invalid", "refused", "cancelled"]);
+
+export interface Lease {
+  host: string;
+  pid: number;
+  runId: string;
+  /** Where this host keeps its worktrees; a restarted daemon of the same host and state dir takes over at once. */
+  stateDir: string;
+  expiresAt: string;
+}
+
+/** The content of status.json on a task's state ref. */
+export interface TaskStatus {
+  version: 1;
+  id: string;
+  state: TaskState;
+  /** Why it failed, was refused or is invalid, in one line. */
+  reason?: string;
+  /** The task as planned; absent only for an invalid task file. */
+  spec?: TaskSpec;
+  baseRef: string;
+  base: string;
+  problems?: Problem[];
+  lease?: Lease;
+  /** Result branch and commit, once pushed. */
+  branch?: string;
+  commit?: string;
+  files?: ChangedFile[];
+  summary?: string;
+  plan?: PlanStep[];
+  verify?: VerifyResult;
+  usage?: Usage & { costUsd?: number };
+  turns?: number;
+  sandbox?: string;
+  attempts: number;
+  /** Position in the batch it was queued with: tasks run in commit order. */
+  seq?: number;
+  queuedAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  updatedAt: string;
+}
+
+export function parseStatus(text: string | undefined): TaskStatus | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value = JSON.parse(text) as TaskStatus;
+    return value && value.version === 1 && typeof value.state === "string" ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function leaseExpired(status: TaskStatus, nowMs: number): boolean {
+  return !status.lease || Date.parse(status.lease.expiresAt) <= nowMs;
+}
