@@ -12,6 +12,8 @@ export interface Execution {
   state: "done" | "no-changes" | "failed";
   reason?: string;
   agent: AgentResult;
+  /** How agent commands were isolated, e.g. "none" or "bubblewrap". */
+  sandbox: string;
   commit?: string;
   files?: ChangedFile[];
 }
@@ -26,6 +28,8 @@ export async function executeTask(repo: RepoContext, deps: Deps, spec: TaskSpec,
   try {
     await using worktree = await createWorktree(repo.git, slot.worktree, spec.base);
     const executor = deps.executor({ home: slot.home, tmp: slot.tmp });
+    const { sandbox } = executor;
+    if (sandbox === "none") repo.log.warn({ task: spec.id }, "agent commands run WITHOUT an OS sandbox (cleared environment, time and output limits only)");
     const agent = await runAgent({
       client: deps.modelClient(spec.settings),
       executor,
@@ -40,13 +44,13 @@ export async function executeTask(repo: RepoContext, deps: Deps, spec: TaskSpec,
       onEvent: (event) => reportProgress(deps, spec.id, event),
       signal,
     });
-    if (agent.outcome !== "completed") return { state: "failed", reason: agent.reason ?? agent.outcome, agent };
+    if (agent.outcome !== "completed") return { state: "failed", reason: agent.reason ?? agent.outcome, agent, sandbox };
     const message = formatCommitMessage(commitSubject(spec), deps.redact(agent.finalMessage), commitTrailers({ spec, agent, runId, sandbox: executor.sandbox, bot: repo.settings.bot }));
     const commit = await commitWorktree(worktree.git, spec.base, message, repo.settings.bot);
-    if (!commit) return { state: "no-changes", agent };
+    if (!commit) return { state: "no-changes", agent, sandbox };
     const files = await changedFiles(repo.git, spec.base, commit);
-    if (agent.verify === "failed") return { state: "failed", reason: `verification failed: ${spec.settings.verify}`, agent, commit, files };
-    return { state: "done", agent, commit, files };
+    if (agent.verify === "failed") return { state: "failed", reason: `verification failed: ${spec.settings.verify}`, agent, sandbox, commit, files };
+    return { state: "done", agent, sandbox, commit, files };
   } finally {
     await removeSlot(slot);
   }

@@ -85,6 +85,7 @@ function describeExecution(execution: Execution, running: TaskStatus): Partial<T
     verify: agent.verify,
     usage: { ...agent.usage, ...(cost === undefined ? {} : { costUsd: cost }) },
     turns: agent.turns,
+    sandbox: execution.sandbox,
     ...(execution.files ? { files: execution.files } : {}),
   };
 }

@@ -188,7 +188,8 @@ describe("run --once", () => {
     const env = await serve({ environment: [{ toolCalls: [{ name: "shell", arguments: { command: ["env"] } }] }, ...addFile("env.txt", "checked")] });
     await world.commit({ ".codex-tasks.yml": taskFile({ env: "Print the environment" }) }, "Add a task");
 
-    expect((await runCli(["run", "--once"], { cwd: world.clone, env: { ...env, GITHUB_TOKEN: "ghp_abcdefghijklmnopqrstuvwxyz0123456789", MY_SERVICE_PASSWORD: "hunter2hunter2" } })).exitCode).toBe(0);
+    const run = await runCli(["run", "--once", "--since", "1d"], { cwd: world.clone, env: { ...env, GITHUB_TOKEN: "ghp_abcdefghijklmnopqrstuvwxyz0123456789", MY_SERVICE_PASSWORD: "hunter2hunter2", GIT_CODEX_LOG_LEVEL: "debug" } });
+    expect(run.exitCode).toBe(0);
 
     const everything = await world.git.run(["log", "-p", "--all"], { cwd: world.remote });
     // The key itself goes to the model server in the Authorization header, as it must; never in a body.
@@ -196,7 +197,47 @@ describe("run --once", () => {
     for (const secret of [SECRET, "ghp_abcdefghijklmnopqrstuvwxyz0123456789", "hunter2hunter2"]) {
       expect(everything).not.toContain(secret);
       expect(requests).not.toContain(secret);
+      expect(run.stdout + run.stderr).not.toContain(secret);
     }
     expect(requests).toContain("PATH=");
+  });
+});
+
+describe("what becomes a task", () => {
+  it("does not replay trailers older than the since window on a first run", async () => {
+    const env = await serve({ "fresh request": addFile("fresh.txt", "fresh"), "old request": addFile("old.txt", "old") });
+    const old = await world.git.run(["commit", "--quiet", "--allow-empty", "-m", "Old\n\nCodex: an old request\n"], { env: { GIT_COMMITTER_DATE: "2001-01-01T00:00:00Z", GIT_AUTHOR_DATE: "2001-01-01T00:00:00Z" } });
+    expect(old).toBe("");
+    await world.commit({}, "New\n\nCodex: a fresh request\n");
+
+    expect((await runCli(["run", "--once", "--since", "7d"], { cwd: world.clone, env })).exitCode).toBe(0);
+
+    expect((await statusJson(env)).map((t) => t.id)).toEqual([expect.stringMatching(/^a-fresh-request-/)]);
+    expect(model?.requestsFor("old request")).toBe(0);
+  });
+
+  it("never makes a task of the bot's own commits, whatever their message says", async () => {
+    const env = await serve({ "loop forever": addFile("loop.txt", "loop") });
+    await world.git.run(["commit", "--quiet", "--allow-empty", "-m", "codex result\n\nCodex: loop forever\n"], { env: { GIT_AUTHOR_NAME: "git-codex", GIT_AUTHOR_EMAIL: "git-codex@noreply.invalid" } });
+    await world.git.run(["commit", "--quiet", "--allow-empty", "-m", "forged\n\nCodex: loop forever again\nCodex-Task: something-1234567\n"]);
+    await world.git.run(["push", "--quiet", "origin", "HEAD:refs/heads/main"]);
+
+    const result = await runCli(["run", "--once"], { cwd: world.clone, env });
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(await statusJson(env)).toEqual([]);
+    expect(model?.requests).toHaveLength(0);
+  });
+
+  it("records the sandbox mode in the task's state and the commit's trailers", async () => {
+    const env = await serve({ greeting: addFile("greeting.txt", "hello") });
+    await world.commit({ ".codex-tasks.yml": taskFile({ greet: "Write a greeting file" }) }, "Add a task");
+
+    const run = await runCli(["run", "--once"], { cwd: world.clone, env });
+
+    expect(run.stderr).toMatch(/WITHOUT an OS sandbox/);
+    const { status } = JSON.parse((await runCli(["show", "greet", "--json"], { cwd: world.clone, env })).stdout);
+    expect(status.sandbox).toBe("none");
+    expect(await world.git.run(["log", "-1", "--format=%B", "codex/greet"], { cwd: world.remote })).toContain("Codex-Sandbox: none");
   });
 });
