@@ -1,4 +1,4 @@
-import { rm } from "node:fs/promises";
+import { realpath, rm } from "node:fs/promises";
 import { hostname } from "node:os";
 import { assertNotOption, type Git } from "./runner.ts";
 
@@ -65,8 +65,10 @@ export async function listWorktrees(git: Git): Promise<WorktreeEntry[]> {
  */
 export async function removeStaleWorktrees(git: Git, root: string): Promise<string[]> {
   const removed: string[] = [];
+  // git lists worktrees by their real path; the root may be reached through a symlink.
+  const realRoot = await realpath(root).catch(() => root);
   for (const entry of await listWorktrees(git)) {
-    if (!entry.path.startsWith(root + "/")) continue;
+    if (!entry.path.startsWith(realRoot + "/") && !entry.path.startsWith(root + "/")) continue;
     if (ownerIsAlive(entry.locked)) continue;
     await removeWorktree(git, entry.path);
     removed.push(entry.path);

@@ -103,6 +103,9 @@ export function runProcess(file: string, args: readonly string[], options: RunOp
     child.stdout?.on("data", (chunk: Buffer) => out.push(chunk));
     child.stderr?.on("data", (chunk: Buffer) => err.push(chunk));
     child.on("error", (error) => finish(null, null, error.message));
+    // A command that exits but left a background child holding its output (`server &`)
+    // is done: the rest of its group goes, so the pipes close and "close" follows.
+    child.on("exit", () => killGroup("SIGKILL"));
     child.on("close", (code, signal) => finish(code, signal));
     if (child.stdin) {
       child.stdin.on("error", () => {

@@ -1,12 +1,15 @@
 /** Names of environment variables whose values are secrets. */
-const SECRET_NAME = /(API_?KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|PRIVATE_?KEY|AUTH|SESSION|COOKIE)/i;
+// AUTH and COOKIE only as whole words: GIT_AUTHOR_NAME is a person's name, not a secret.
+const SECRET_NAME = /(API_?KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|PRIVATE_?KEY|(^|_)AUTH(_|$)|(^|_)COOKIE(_|$))/i;
+// Paths to sockets (SSH_AUTH_SOCK) name no secret themselves.
+const NOT_SECRET_NAME = /_SOCK$/i;
 const KNOWN_SECRETS = ["OPENAI_API_KEY", "GITHUB_TOKEN", "GH_TOKEN"];
 const MIN_SECRET_LENGTH = 6;
 
 export const REDACTED = "[REDACTED]";
 
 export function isSecretName(name: string): boolean {
-  return KNOWN_SECRETS.includes(name) || SECRET_NAME.test(name);
+  return KNOWN_SECRETS.includes(name) || (SECRET_NAME.test(name) && !NOT_SECRET_NAME.test(name));
 }
 
 /** The secret values found in an environment, longest first. */
