@@ -6,6 +6,7 @@ export { slugify, definitionHash, fileTaskId, trailerTaskId, invalidKeyTaskId, t
 export { BUILTIN_SETTINGS, resolveSettings } from "./settings.ts";
 export type { BuiltinSettings } from "./settings.ts";
 export { planTasks } from "./plan.ts";
+export { lastDue, nextDue, nextScheduledRun, scheduleStamp } from "./schedule.ts";
 export type { Plan, PlanInput } from "./plan.ts";
 export { INIT_TEMPLATE } from "./init-template.ts";
 export { taskKeyProblem } from "./task-key.ts";

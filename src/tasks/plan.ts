@@ -1,8 +1,10 @@
+import { cronProblem } from "./cron.ts";
 import { definitionHash, fileTaskId, invalidKeyTaskId, rawTaskHash, taskFileErrorId, trailerTaskId } from "./ids.ts";
+import { lastDue, scheduleStamp } from "./schedule.ts";
 import { resolveSettings } from "./settings.ts";
 import { taskKeyProblem } from "./task-key.ts";
 import { isBotCommit, taskInstructions } from "./trailers.ts";
-import type { CommitRecord, InvalidTask, ParseResult, Requester, TaskFileParse, TaskSettings, TaskSpec } from "./types.ts";
+import type { CommitRecord, FileTaskDefinition, InvalidTask, ParseResult, Requester, TaskFileParse, TaskSettings, TaskSpec } from "./types.ts";
 
 export interface PlanInput {
   /** Watched branch, without refs/heads/. */
@@ -22,6 +24,11 @@ export interface PlanInput {
   /** New commits on baseRef, oldest first. */
   commits: CommitRecord[];
   envSettings: Partial<TaskSettings>;
+  /**
+   * The daemon's clock. When given, a file task with a `schedule` also yields one run for
+   * the latest fire time since its version was committed (see scheduledRun).
+   */
+  now?: Date;
 }
 
 export interface Plan {
@@ -29,7 +36,10 @@ export interface Plan {
   invalid: InvalidTask[];
 }
 
-/** Everything the watched branch asks for: file tasks in file order, then trailer tasks, oldest commit first. */
+/**
+ * Everything the watched branch asks for: file tasks in file order (a task's scheduled run,
+ * if one is due, right after it), then trailer tasks, oldest commit first.
+ */
 export function planTasks(input: PlanInput): Plan {
   const fromFile = input.taskFile === undefined ? { tasks: [], invalid: [] } : planFileTasks(input, input.taskFile);
   const defaults = input.taskFile?.parse.file?.defaults ?? {};
@@ -48,11 +58,13 @@ function planFileTasks(input: PlanInput, taskFile: NonNullable<PlanInput["taskFi
   // bot (a merged result that edited the file), the tasks were written and merged by
   // people, and an unchanged definition keeps its hash, so nothing runs twice.
   const requester: Requester = lastCommit === undefined ? { sha: tip, name: "unknown", email: "" } : requesterOf(lastCommit);
-  const tasks = Object.entries(parse.file.tasks).map(([key, def]): TaskSpec => {
+  const tasks = Object.entries(parse.file.tasks).flatMap(([key, def]): TaskSpec[] => {
     const hash = definitionHash(def, defaults);
     const id = fileTaskId(key, hash);
     const settings = resolveSettings(def, defaults, envSettings);
-    return { id, kind: "file", key, hash, branch: `${prefix}${key}`, baseRef, base: tip, requester: { ...requester }, prompt: def.prompt, settings };
+    const spec: TaskSpec = { id, kind: "file", key, hash, branch: `${prefix}${key}`, baseRef, base: tip, requester: { ...requester }, prompt: def.prompt, settings };
+    const scheduled = scheduledRun(spec, def, lastCommit, input.now);
+    return scheduled === undefined ? [spec] : [spec, scheduled];
   });
   const invalid = Object.entries(parse.invalidTasks).map(([key, problems]): InvalidTask => {
     // A caller's bare ParseResult has no raw hashes; its problems still name the version.
@@ -61,6 +73,21 @@ function planFileTasks(input: PlanInput, taskFile: NonNullable<PlanInput["taskFi
     return { id, key, baseRef, base: tip, problems };
   });
   return { tasks, invalid };
+}
+
+/**
+ * The run a schedule asks for now, if any: the latest fire time after this version of the
+ * file was committed, so committing a nightly task at 10:00 does not also make a run for
+ * 02:00 that morning, and a daemon that was off for a week runs it once. Its id names the
+ * instant, so each instant runs once however often the branch is planned.
+ */
+function scheduledRun(spec: TaskSpec, def: FileTaskDefinition, lastCommit: CommitRecord | undefined, now: Date | undefined): TaskSpec | undefined {
+  if (now === undefined || def.schedule === undefined || cronProblem(def.schedule) !== undefined) return undefined;
+  // Without the commit we cannot tell when this version began; count from now (no run yet).
+  const versionStart = lastCommit === undefined ? now : new Date(lastCommit.committedAt * 1000);
+  const due = lastDue(def.schedule, versionStart, now);
+  if (due === undefined) return undefined;
+  return { ...spec, id: `${spec.id}-at-${scheduleStamp(due)}`, requester: { ...spec.requester }, settings: structuredClone(spec.settings), scheduledFor: due.toISOString() };
 }
 
 function planTrailerTasks(input: PlanInput, commit: CommitRecord, defaults: TaskSettings): TaskSpec[] {

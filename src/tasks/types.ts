@@ -107,6 +107,11 @@ export interface TaskSpec {
   requester: Requester;
   prompt: string;
   settings: ResolvedSettings;
+  /**
+   * For a scheduled run of a file task: the fire time it stands for (ISO 8601, UTC). Absent
+   * for the run a new version gets at once, and for trailer tasks.
+   */
+  scheduledFor?: string;
 }
 
 /** A task (or the whole task file) that cannot run, to be recorded as `invalid`. */
