@@ -8,6 +8,10 @@ import { logCommand } from "./cli/commands/log.ts";
 import { initCommand } from "./cli/commands/init.ts";
 import { doctorCommand } from "./cli/commands/doctor.ts";
 import { demoCommand } from "./cli/commands/demo.ts";
+import { controlCommand } from "./cli/commands/control.ts";
+import { watchCommand } from "./cli/commands/watch.ts";
+import { serviceCommand } from "./cli/commands/service.ts";
+import { withEnvFile } from "./cli/env-file.ts";
 import { ConfigError, describeError } from "./run/errors.ts";
 
 export interface CliIo {
@@ -18,7 +22,10 @@ export interface CliIo {
 }
 
 /** Parses arguments and calls the modules; returns the exit code (0 ok, 1 a task failed, 2 usage or configuration). */
-export async function main(argv: string[], io: CliIo = { cwd: process.cwd(), env: process.env, out: process.stdout, err: process.stderr }): Promise<number> {
+export async function main(argv: string[], given: CliIo = { cwd: process.cwd(), env: process.env, out: process.stdout, err: process.stderr }): Promise<number> {
+  const fromFile = withEnvFile(given.env);
+  if (fromFile.warning) given.err.write(`git-codex: warning: ${fromFile.warning}\n`);
+  const io: CliIo = { ...given, env: fromFile.env };
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.once("SIGINT", onSignal);
@@ -35,6 +42,15 @@ export async function main(argv: string[], io: CliIo = { cwd: process.cwd(), env
     .addOption(new Option("--once", "run every pending task, then exit").makeOptionMandatory())
     .option("--since <duration>", "on a first run, trailer commits newer than this count (default 24h)")
     .action(async (opts: { since?: string }) => { exitCode = await runCommand(deps(), { cwd: io.cwd, out: io.out, err: io.err, ...(opts.since ? { since: opts.since } : {}) }); });
+  program.command("watch").argument("[paths...]", "repositories to serve (default: the list in $XDG_CONFIG_HOME/git-codex/repos)")
+    .description("the daemon: notice new tasks, run them, until SIGTERM or SIGINT")
+    .option("--poll <duration>", "how often to poll each remote", "30s")
+    .option("--concurrency <n>", "tasks at once, overall", "2")
+    .option("--per-repo <n>", "tasks at once per repository", "1")
+    .option("--grace <duration>", "on shutdown, how long running tasks may finish", "30s")
+    .action(async (paths: string[], opts: { poll: string; concurrency: string; perRepo: string; grace: string }) => {
+      exitCode = await watchCommand({ ...opts, paths, cwd: io.cwd, env: io.env, err: io.err, shutdown: abort.signal });
+    });
   program.command("status").description("table of tasks, read from the remote's state refs")
     .option("--json", "print a JSON array").option("--no-fetch", "use the local copy of the records")
     .action(async (opts: { json?: boolean; fetch: boolean }) => { exitCode = await statusCommand(deps(), { ...read(opts), json: Boolean(opts.json) }); });
@@ -44,6 +60,11 @@ export async function main(argv: string[], io: CliIo = { cwd: process.cwd(), env
   program.command("log").argument("<task>", "task id, id prefix or task key").description("a task's audit log (its state ref's history)")
     .option("--no-fetch", "use the local copy of the records")
     .action(async (task: string, opts: { fetch: boolean }) => { exitCode = await logCommand(deps(), task, read(opts)); });
+  for (const action of ["retry", "cancel"] as const) {
+    program.command(action).argument("<task>", "task id, id prefix or task key")
+      .description(action === "retry" ? "run a finished task again (from any clone)" : "stop a queued or running task (from any clone)")
+      .action(async (task: string) => { exitCode = await controlCommand(deps(), action, task, { cwd: io.cwd, out: io.out }); });
+  }
   program.command("init").description("write a commented .codex-tasks.yml").option("--force", "overwrite an existing file")
     .action(async (opts: { force?: boolean }) => { exitCode = await initCommand(deps(), { cwd: io.cwd, force: Boolean(opts.force), out: io.out }); });
   program.command("doctor").description("check git, node, credentials and the remote")
@@ -51,6 +72,17 @@ export async function main(argv: string[], io: CliIo = { cwd: process.cwd(), env
   program.command("demo").description("a complete offline run with a built-in scripted model (no API key needed)")
     .option("--keep", "keep the temporary repositories")
     .action(async (opts: { keep?: boolean }) => { exitCode = await demoCommand({ env: io.env, out: io.out, err: io.err, keep: Boolean(opts.keep) }); });
+  const service = program.command("service").description("run git-codex watch as a per-user service (systemd user unit on Linux, launchd agent on macOS)");
+  const serviceIo = { env: io.env, out: io.out, err: io.err, cwd: io.cwd, repos: [] as string[], print: false };
+  service.command("install").description("write and start the service running git-codex watch")
+    .argument("[repos...]", "repositories to watch (default: the paths listed in $XDG_CONFIG_HOME/git-codex/repos)")
+    .option("--poll <duration>", "how often git-codex watch polls each remote, e.g. 60s or 5m")
+    .option("--print", "print the unit or plist to stdout instead of installing it")
+    .action(async (repos: string[], opts: { poll?: string; print?: boolean }) => { exitCode = await serviceCommand("install", { ...serviceIo, repos, print: Boolean(opts.print), ...(opts.poll ? { poll: opts.poll } : {}) }); });
+  service.command("uninstall").description("stop the service and remove its file")
+    .action(async () => { exitCode = await serviceCommand("uninstall", serviceIo); });
+  service.command("status").description("the service manager's report on the service")
+    .action(async () => { exitCode = await serviceCommand("status", serviceIo); });
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;

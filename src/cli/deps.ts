@@ -25,6 +25,8 @@ export interface DepsOptions {
   logger?: Logger;
   /** Where logs go (stderr). */
   logStream?: NodeJS.WriteStream;
+  /** Also log JSON lines to this file stream (the daemon). */
+  logFile?: NodeJS.WritableStream;
 }
 
 /** The one place where the outside world (environment, clock, host) becomes Deps. */
@@ -34,7 +36,7 @@ export function buildDeps(options: DepsOptions): Deps {
   const stream = options.logStream ?? process.stderr;
   const format = env.GIT_CODEX_LOG_FORMAT;
   const pretty = format === "pretty" || (format !== "json" && Boolean(stream.isTTY));
-  const logger = options.logger ?? createLogger({ pretty, level: options.logLevel ?? env.GIT_CODEX_LOG_LEVEL ?? "info", redact, destination: stream });
+  const logger = options.logger ?? createLogger({ pretty, level: options.logLevel ?? env.GIT_CODEX_LOG_LEVEL ?? "info", redact, destination: stream, ...(options.logFile ? { file: options.logFile } : {}) });
   return {
     env,
     clock: systemClock,

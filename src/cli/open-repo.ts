@@ -9,7 +9,8 @@ export async function openRepo(cwd: string, deps: Deps, overrides: { since?: str
   const probe = createGit({ cwd, env: deps.env, redact: deps.redact });
   const top = await probe.probe(["rev-parse", "--show-toplevel"]);
   if (top.exitCode !== 0) throw new ConfigError(`not inside a git repository: ${cwd}`, "run git-codex in a clone of the repository it should serve");
-  const git: Git = createGit({ cwd: top.stdout.trim(), env: deps.env, redact: deps.redact, ...(deps.signal ? { signal: deps.signal } : {}) });
+  // No abort signal for git itself: a shutdown stops the agent, and git still records that.
+  const git: Git = createGit({ cwd: top.stdout.trim(), env: deps.env, redact: deps.redact });
   const settings = await loadRepoSettings(git, deps.env, overrides);
   const remotes = (await git.run(["remote"])).split("\n").filter(Boolean);
   if (!remotes.includes(settings.remote)) {

@@ -54,3 +54,15 @@ export async function configValue(git: Git, key: string): Promise<string | undef
 export async function fetchRecords(git: Git, remote: string): Promise<void> {
   await git.run(["fetch", "--quiet", "--no-tags", "--prune", "--no-write-fetch-head", assertNotOption(remote, "remote"), "+refs/codex/*:refs/codex/*"]);
 }
+
+/** The sha of one ref on the remote, or undefined when it does not exist there. */
+export async function remoteRefSha(git: Git, remote: string, ref: string, timeoutMs = 20_000): Promise<string | undefined> {
+  const text = await git.run(["ls-remote", assertNotOption(remote, "remote"), assertNotOption(ref, "ref")], { timeoutMs });
+  const line = text.split("\n").find((l) => l.endsWith(`\t${ref}`));
+  return line?.split("\t")[0];
+}
+
+/** Fetches one ref into the same name locally, as the remote has it. */
+export async function fetchRef(git: Git, remote: string, ref: string): Promise<void> {
+  await git.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", assertNotOption(remote, "remote"), `+${assertNotOption(ref, "ref")}:${ref}`]);
+}

@@ -11,9 +11,10 @@ export function taskRef(id: string): string {
 
 /**
  * Writes a commit whose tree holds `files` (e.g. status.json, transcript.jsonl) on top of
- * `parent`, and moves `ref` to it with a compare-and-swap. Returns the new commit.
+ * `parent`, and moves `ref` to it from `replaces` (default: the parent) with a
+ * compare-and-swap. Returns the new commit.
  */
-export async function writeRecord(git: Git, ref: string, files: Record<string, string>, message: string, identity: Identity, parent: string | undefined): Promise<string> {
+export async function writeRecord(git: Git, ref: string, files: Record<string, string>, message: string, identity: Identity, parent: string | undefined, replaces: string | undefined = parent): Promise<string> {
   const entries: string[] = [];
   for (const [name, content] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
     const blob = (await git.run(["hash-object", "-w", "--stdin"], { input: content })).trim();
@@ -21,7 +22,7 @@ export async function writeRecord(git: Git, ref: string, files: Record<string, s
   }
   const tree = (await git.run(["mktree"], { input: entries.join("\n") + "\n" })).trim();
   const commit = await commitTree(git, tree, parent ? [parent] : [], message, identity);
-  await updateRef(git, ref, commit, parent);
+  await updateRef(git, ref, commit, replaces);
   return commit;
 }
 

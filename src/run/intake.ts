@@ -18,13 +18,16 @@ export interface Intake {
   tip: string;
   baseline: string | undefined;
   plan: Plan;
+  /** The task file as parsed, when there is one (its schedules set the daemon's timer). */
+  parse?: ParseResult;
 }
 
 /**
  * Reads what the watched branch asks for, as committed on the remote: the task file at
  * its tip and the trailers of commits newer than the baseline (or the first-run window).
  */
-export async function readIntake(repo: RepoContext, baseRef: string, nowSeconds: number): Promise<Intake> {
+export async function readIntake(repo: RepoContext, baseRef: string, nowMs: number): Promise<Intake> {
+  const nowSeconds = Math.floor(nowMs / 1000);
   const { git, settings } = repo;
   const tip = await resolveRef(git, `${remoteHeadsNamespace(settings.remote)}${baseRef}`);
   if (!tip) throw new ConfigError(`the remote "${settings.remote}" has no branch "${baseRef}"`, `push the branch, or set the watched branches with git config codex.watch`);
@@ -38,9 +41,10 @@ export async function readIntake(repo: RepoContext, baseRef: string, nowSeconds:
     botEmail: settings.bot.email,
     commits,
     envSettings: settings.envSettings,
+    now: new Date(nowMs),
     ...(taskFile ? { taskFile } : {}),
   });
-  return { baseRef, tip, baseline, plan };
+  return { baseRef, tip, baseline, plan, ...(taskFile ? { parse: taskFile.parse } : {}) };
 }
 
 async function readTaskFile(repo: RepoContext, tip: string) {

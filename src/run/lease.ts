@@ -2,17 +2,21 @@ import { isProcessAlive } from "../git/worktree.ts";
 import type { Deps, RepoContext } from "./context.ts";
 import { leaseExpired, type Lease, type TaskStatus } from "./task-status.ts";
 
-// A lease outlives the task's own time budget by this much before others may take over.
-const LEASE_MARGIN_MS = 10 * 60 * 1000;
+/** How long a claim holds without renewal; the holder renews it well before (claim-keeper.ts). */
+export const LEASE_MS = 2 * 60 * 1000;
 
-export function newLease(repo: RepoContext, deps: Deps, runId: string, budgetMinutes: number): Lease {
+export function newLease(repo: RepoContext, deps: Deps, runId: string): Lease {
   return {
     host: deps.host,
     pid: deps.pid,
     runId,
     stateDir: repo.settings.stateDir,
-    expiresAt: new Date(deps.clock.now() + budgetMinutes * 60_000 + LEASE_MARGIN_MS).toISOString(),
+    expiresAt: new Date(deps.clock.now() + LEASE_MS).toISOString(),
   };
+}
+
+export function renewLease(status: TaskStatus, deps: Deps): Lease | undefined {
+  return status.lease ? { ...status.lease, expiresAt: new Date(deps.clock.now() + LEASE_MS).toISOString() } : undefined;
 }
 
 /** Whether this process may start (or take over) the task now. */

@@ -27,7 +27,7 @@ export async function runOnce(repo: RepoContext, deps: Deps): Promise<RunSummary
   await removeStaleSlots(repo.settings.worktreeRoot, deps.host);
   const flushed = await flushOutbox(repo);
   if (flushed.length > 0) repo.log.info({ tasks: flushed }, "pushed results saved by an earlier run");
-  const intakes = await intakeWithRetry(repo, deps);
+  const intakes = await recordNewTasks(repo, deps);
   const records = await loadStatuses(repo);
   const invalidIds = new Set(intakes.flatMap((intake) => intake.plan.invalid.map((task) => task.id)));
   const invalid = [...records.values()].filter(({ status }) => invalidIds.has(status.id)).map(({ status }) => status);
@@ -36,14 +36,15 @@ export async function runOnce(repo: RepoContext, deps: Deps): Promise<RunSummary
   for (const { status, commit } of runnable) {
     if (deps.signal?.aborted) break;
     if (status.spec) deps.modelClient(status.spec.settings); // a ConfigError here stops before claiming anything
-    const outcome = await runTask(repo, deps, status, commit);
+    const outcome = await runTask(repo, deps, status, commit, deps.signal ? { signal: deps.signal } : {});
     if (outcome.claimed) ran.push(outcome.status);
   }
   const failed = ran.some((status) => status.state === "failed" || status.state === "interrupted");
   return { ran, invalid, exitCode: failed ? 1 : invalid.length > 0 ? 2 : 0 };
 }
 
-async function intakeWithRetry(repo: RepoContext, deps: Deps): Promise<Intake[]> {
+/** Fetches, plans and records new tasks of every watched branch; retried when the remote moves meanwhile. */
+export async function recordNewTasks(repo: RepoContext, deps: Deps): Promise<Intake[]> {
   for (let attempt = 1; ; attempt++) {
     await fetchRemote(repo.git, repo.settings.remote);
     const branches = repo.settings.watch.length > 0 ? repo.settings.watch : [await remoteDefaultBranch(repo.git, repo.settings.remote)];
@@ -52,7 +53,7 @@ async function intakeWithRetry(repo: RepoContext, deps: Deps): Promise<Intake[]>
     const intakes: Intake[] = [];
     let ok = true;
     for (const branch of branches) {
-      const intake = await readIntake(repo, branch, Math.floor(nowMs / 1000));
+      const intake = await readIntake(repo, branch, nowMs);
       const result = await enqueue(repo, intake, known, nowMs);
       ok &&= result.ok;
       if (result.queued.length + result.invalid.length > 0) repo.log.info({ branch, queued: result.queued, invalid: result.invalid }, "recorded new tasks");

@@ -1,64 +1,86 @@
 import { randomBytes } from "node:crypto";
 import type { RefUpdate } from "../git/push.ts";
+import { costOf } from "../agent/pricing.ts";
+import { keepClaim, type Claim } from "./claim-keeper.ts";
 import type { Deps, RepoContext } from "./context.ts";
 import { executeTask, type Execution } from "./execute.ts";
 import { newLease } from "./lease.ts";
+import { saveToOutbox } from "./outbox.ts";
 import { nowIso, pushAll, stateUpdate, writeStatus } from "./records.ts";
 import { chooseResultBranch } from "./result-branch.ts";
-import { costOf } from "../agent/pricing.ts";
-import { saveToOutbox } from "./outbox.ts";
 import type { TaskStatus } from "./task-status.ts";
 
 export type TaskOutcome = { claimed: false } | { claimed: true; status: TaskStatus };
 
+export interface TaskControl {
+  /** Aborts the task: shutdown after the grace period. It is recorded as interrupted and runs again. */
+  signal?: AbortSignal;
+  /** Called once the claim is on the remote and the task is running. */
+  onStart?: (status: TaskStatus) => void;
+}
+
 /**
  * Runs one queued task: claims it on the remote (a compare-and-swap on its state ref),
- * runs the agent, then pushes the result branch and the final state in one atomic push.
+ * keeps the claim while the agent works, then pushes the result branch and the final
+ * state in one atomic push with the claim as the lease.
  */
-export async function runTask(repo: RepoContext, deps: Deps, current: TaskStatus, currentSha: string): Promise<TaskOutcome> {
+export async function runTask(repo: RepoContext, deps: Deps, current: TaskStatus, currentSha: string, control: TaskControl = {}): Promise<TaskOutcome> {
   const spec = current.spec;
   if (!spec) return { claimed: false };
   const runId = `${deps.host}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
   const log = repo.log.child({ task: spec.id, run: runId });
   const startedAt = nowIso(deps.clock.now());
-  const running: TaskStatus = { ...current, state: "running", lease: newLease(repo, deps, runId, spec.settings.budget.minutes), attempts: current.attempts + 1, startedAt, updatedAt: startedAt };
+  const running: TaskStatus = { ...current, state: "running", lease: newLease(repo, deps, runId), attempts: current.attempts + 1, startedAt, updatedAt: startedAt };
   delete running.reason;
   const claimSha = await writeStatus(repo, running, currentSha);
   if (!(await pushAll(repo, [stateUpdate(spec.id, claimSha, currentSha)])).ok) {
     log.info("another process claimed the task first");
     return { claimed: false };
   }
-  log.info({ base: spec.base, model: spec.settings.model }, "task started");
+  log.info({ base: spec.base, model: spec.settings.model, attempt: running.attempts }, "task started");
+  control.onStart?.(running);
+  const stop = new AbortController();
+  const onShutdown = (): void => stop.abort("interrupted");
+  control.signal?.addEventListener("abort", onShutdown, { once: true });
+  if (control.signal?.aborted) onShutdown();
+  const claim = keepClaim(repo, deps, running, claimSha, currentSha, (reason) => stop.abort(reason));
   let execution: Execution | undefined;
   let failure: string | undefined;
   try {
-    execution = await executeTask(repo, deps, spec, runId, deps.signal);
+    execution = await executeTask(repo, deps, spec, runId, stop.signal);
   } catch (error) {
     failure = deps.redact(error instanceof Error ? error.message : String(error));
     log.error({ err: failure }, "task crashed");
+  } finally {
+    control.signal?.removeEventListener("abort", onShutdown);
+    await claim.stop();
   }
-  const final = await finalize(repo, deps, running, claimSha, execution, failure);
+  if (claim.lost) {
+    log.warn({ by: claim.lost.by }, "the task was cancelled or taken over while it ran; its result is dropped");
+    return { claimed: true, status: claim.lost.status ?? { ...running, state: "cancelled" } };
+  }
+  const final = await finalize(repo, deps, running, claim, execution, failure);
   log.info({ state: final.state, branch: final.branch, reason: final.reason }, "task finished");
   return { claimed: true, status: final };
 }
 
-async function finalize(repo: RepoContext, deps: Deps, running: TaskStatus, claimSha: string, execution: Execution | undefined, failure: string | undefined): Promise<TaskStatus> {
+async function finalize(repo: RepoContext, deps: Deps, running: TaskStatus, claim: Claim, execution: Execution | undefined, failure: string | undefined): Promise<TaskStatus> {
   const now = nowIso(deps.clock.now());
   const interrupted = execution?.agent.outcome === "aborted";
   const status: TaskStatus = { ...running, updatedAt: now, finishedAt: now, state: interrupted ? "interrupted" : (execution?.state ?? "failed") };
   delete status.lease;
-  const reason = failure ?? execution?.reason;
+  const reason = interrupted ? "interrupted by shutdown; it runs again" : (failure ?? execution?.reason);
   if (reason) status.reason = reason;
   if (execution) Object.assign(status, describeExecution(execution, running));
   const updates: RefUpdate[] = [];
-  if (execution?.commit && running.spec) {
+  if (execution?.commit && running.spec && !interrupted) {
     const target = await chooseResultBranch(repo, running.spec);
     status.branch = target.branch;
     status.commit = execution.commit;
     updates.push({ ref: `refs/heads/${target.branch}`, sha: execution.commit, expect: target.expect });
   }
-  const finalSha = await writeStatus(repo, status, claimSha, execution?.agent.transcript);
-  updates.push(stateUpdate(status.id, finalSha, claimSha));
+  const finalSha = await writeStatus(repo, status, claim.sha, execution?.agent.transcript);
+  updates.push(stateUpdate(status.id, finalSha, claim.sha));
   await pushResult(repo, status.id, updates);
   return status;
 }

@@ -10,6 +10,8 @@ export interface LoggerOptions {
   pretty: boolean;
   redact: Redactor;
   destination?: NodeJS.WritableStream;
+  /** Also write JSON lines here (the daemon's size-capped log file). */
+  file?: NodeJS.WritableStream;
 }
 
 /**
@@ -21,13 +23,15 @@ export function createLogger(options: LoggerOptions): Logger {
   const stream = options.pretty
     ? pretty({ destination, colorize: "isTTY" in destination && Boolean(destination.isTTY), ignore: "pid,hostname", translateTime: "HH:MM:ss", sync: true })
     : destination;
+  const level = options.level ?? "info";
+  const target = options.file ? pino.multistream([{ stream, level: level as pino.Level }, { stream: options.file, level: level as pino.Level }]) : stream;
   return pino(
     {
-      level: options.level ?? "info",
+      level,
       base: undefined,
       hooks: { streamWrite: (line: string) => options.redact(line) },
     },
-    stream,
+    target,
   );
 }
 

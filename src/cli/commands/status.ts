@@ -5,6 +5,7 @@ import { fetchRecords } from "../../git/remote.ts";
 import { ConfigError } from "../../run/errors.ts";
 import { openRepo } from "../open-repo.ts";
 import { statusTable, toRow } from "../render.ts";
+import { daemonStatusPath, readDaemonStatus, type DaemonStatus } from "../../daemon/status-file.ts";
 
 export interface ReadOptions {
   cwd: string;
@@ -28,8 +29,21 @@ export async function readStatuses(repo: RepoContext, fetch: boolean): Promise<T
 export async function statusCommand(deps: Deps, options: ReadOptions & { json: boolean }): Promise<number> {
   const repo = await openRepo(options.cwd, deps);
   const statuses = await readStatuses(repo, options.fetch);
-  options.out.write(options.json ? JSON.stringify(statuses.map(toRow), null, 2) + "\n" : statusTable(statuses));
+  if (options.json) {
+    options.out.write(JSON.stringify(statuses.map(toRow), null, 2) + "\n");
+    return 0;
+  }
+  const daemon = await readDaemonStatus(daemonStatusPath(repo.settings.stateDir), deps.host);
+  options.out.write(daemonSection(daemon) + statusTable(statuses));
   return 0;
+}
+
+function daemonSection(daemon: DaemonStatus | undefined): string {
+  if (!daemon) return "Daemon: not running on this host (git codex watch starts it).\n\n";
+  const lines = [`Daemon: pid ${daemon.pid}, since ${daemon.startedAt.slice(0, 16).replace("T", " ")} UTC, ${daemon.queue.running.length} running, ${daemon.queue.pending} queued (at most ${daemon.concurrency} at once)`];
+  for (const repo of daemon.repos) lines.push(`  ${repo.path} (${repo.remote})${repo.remoteDown ? " — remote unreachable, backing off" : ""}${repo.lastError ? ` — ${repo.lastError.split("\n")[0]}` : ""}`);
+  for (const task of daemon.queue.running) lines.push(`  running ${task.task} since ${task.startedAt.slice(11, 19)} in ${task.repo}`);
+  return lines.join("\n") + "\n\n";
 }
 
 /** Finds a task by id, unique id prefix, or task key (its newest version). */
