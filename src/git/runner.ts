@@ -19,6 +19,8 @@ export interface CallOptions {
   maxOutputBytes?: number;
   keepBytes?: boolean;
   timeoutMs?: number;
+  /** Aborts this call only (the runner's own signal aborts every call). */
+  signal?: AbortSignal;
 }
 
 /** A git runner bound to one directory. Every git call in the project goes through one. */
@@ -53,7 +55,7 @@ export function createGit(options: GitOptions): Git {
       env: { ...env, ...call.env },
       input: call.input,
       maxOutputBytes: call.maxOutputBytes ?? 256 * 1024 * 1024,
-      signal: options.signal,
+      signal: call.signal && options.signal ? AbortSignal.any([call.signal, options.signal]) : (call.signal ?? options.signal),
       keepBytes: call.keepBytes,
       timeoutMs: call.timeoutMs,
     });

@@ -43,7 +43,7 @@ export async function pollRemote(options: PollRemoteOptions): Promise<void> {
   let seen: string | undefined;
   let failures = 0;
   while (!signal.aborted) {
-    const result = await unlessAborted(listRefs(options.git, args), signal);
+    const result = await unlessAborted(listRefs(options.git, args, signal), signal);
     if (result === undefined) return;
     if (result.ok) {
       if (failures > 0) {
@@ -72,9 +72,9 @@ type Listing = { ok: true; fingerprint: string } | { ok: false; error: unknown }
 
 // `run` rather than `probe`: its GitError is scrubbed by the runner's redactor (a token
 // in the remote URL can show up in git's message).
-async function listRefs(git: Git, args: readonly string[]): Promise<Listing> {
+async function listRefs(git: Git, args: readonly string[], signal: AbortSignal): Promise<Listing> {
   try {
-    return { ok: true, fingerprint: fingerprintOf(await git.run(args, { timeoutMs: LS_REMOTE_TIMEOUT_MS })) };
+    return { ok: true, fingerprint: fingerprintOf(await git.run(args, { timeoutMs: LS_REMOTE_TIMEOUT_MS, signal })) };
   } catch (error) {
     return { ok: false, error };
   }
@@ -86,8 +86,7 @@ export function fingerprintOf(lsRemoteOutput: string): string {
   return createHash("sha256").update(lines.join("\n")).digest("hex");
 }
 
-// The runner's calls take no signal of their own; the poll stops waiting at once and the
-// orphaned ls-remote ends by itself (timeout) or with the runner's own signal.
+// The poll stops waiting at once; the ls-remote itself is killed through the call's signal.
 function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
   if (signal.aborted) return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
