@@ -13,8 +13,8 @@ const FORMAT = [
 
 export interface CommitRange {
   tip: string;
-  /** Commits reachable from `tip` but not from this one. */
-  exclude?: string;
+  /** Commits reachable from `tip` but not from these. */
+  exclude?: string | readonly string[];
   /** Only commits committed at or after this unix time (the first-run window). */
   sinceSeconds?: number;
   maxCount?: number;
@@ -26,7 +26,7 @@ export async function listCommits(git: Git, range: CommitRange): Promise<CommitR
   if (range.sinceSeconds !== undefined) args.push(`--since=@${range.sinceSeconds}`);
   if (range.maxCount !== undefined) args.push(`--max-count=${range.maxCount}`);
   args.push(assertNotOption(range.tip, "tip"));
-  if (range.exclude) args.push(`^${assertNotOption(range.exclude, "exclude")}`);
+  for (const exclude of typeof range.exclude === "string" ? [range.exclude] : (range.exclude ?? [])) args.push(`^${assertNotOption(exclude, "exclude")}`);
   args.push("--");
   return parseCommitLog(await git.run(args));
 }

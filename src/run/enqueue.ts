@@ -2,9 +2,17 @@ import { updateRef } from "../git/refs.ts";
 import type { RefUpdate } from "../git/push.ts";
 import type { InvalidTask, TaskSpec } from "../tasks/types.ts";
 import type { RepoContext } from "./context.ts";
-import { baselineRef, type Intake } from "./intake.ts";
+import type { BaselineMove } from "./intake.ts";
 import { nowIso, pushAll, stateUpdate, writeStatus } from "./records.ts";
 import type { TaskStatus } from "./task-status.ts";
+
+/** Everything one cycle records: new tasks, changed records and baseline moves. */
+export interface Batch {
+  tasks: TaskSpec[];
+  invalid: InvalidTask[];
+  updates: { status: TaskStatus; parent: string }[];
+  baselines: BaselineMove[];
+}
 
 export interface EnqueueResult {
   /** False when another process changed the same refs first: fetch and plan again. */
@@ -14,28 +22,30 @@ export interface EnqueueResult {
 }
 
 /**
- * Records every newly planned task as `queued` (and every invalid one as `invalid`) and
- * advances the baseline, in one atomic push. Once this lands, a task cannot be lost:
- * whoever runs next finds it queued in git.
+ * Records every newly planned task as `queued` (every invalid one as `invalid`), the
+ * record updates, and the baseline moves, in one atomic push. Once this lands a task
+ * cannot be lost: whoever runs next finds it queued in git.
  */
-export async function enqueue(repo: RepoContext, intake: Intake, known: ReadonlySet<string>, nowMs: number): Promise<EnqueueResult> {
+export async function enqueue(repo: RepoContext, batch: Batch, known: ReadonlySet<string>, nowMs: number): Promise<EnqueueResult> {
   const updates: RefUpdate[] = [];
   const queued: string[] = [];
   const invalid: string[] = [];
-  for (const spec of intake.plan.tasks) {
+  for (const spec of batch.tasks) {
     if (known.has(spec.id) || queued.includes(spec.id)) continue;
     const status = { ...queuedStatus(spec, nowMs), seq: queued.length };
     updates.push(stateUpdate(spec.id, await writeStatus(repo, status, undefined), null));
     queued.push(spec.id);
   }
-  for (const task of intake.plan.invalid) {
+  for (const task of batch.invalid) {
     if (known.has(task.id) || invalid.includes(task.id)) continue;
     updates.push(stateUpdate(task.id, await writeStatus(repo, invalidStatus(task, nowMs), undefined), null));
     invalid.push(task.id);
   }
-  if (intake.baseline !== intake.tip) {
-    await updateRef(repo.git, baselineRef(intake.baseRef), intake.tip, intake.baseline);
-    updates.push({ ref: baselineRef(intake.baseRef), sha: intake.tip, expect: intake.baseline ?? null });
+  for (const { status, parent } of batch.updates) updates.push(stateUpdate(status.id, await writeStatus(repo, status, parent), parent));
+  for (const move of batch.baselines) {
+    if (move.old === move.tip) continue;
+    await updateRef(repo.git, move.ref, move.tip, move.old);
+    updates.push({ ref: move.ref, sha: move.tip, expect: move.old ?? null });
   }
   if (updates.length === 0) return { ok: true, queued, invalid };
   const { ok } = await pushAll(repo, updates);

@@ -13,6 +13,13 @@ export function baselineRef(branch: string): string {
   return `refs/codex/baseline/${branch}`;
 }
 
+/** A baseline ref to move from `old` (undefined: create) to `tip`, with the lease. */
+export interface BaselineMove {
+  ref: string;
+  tip: string;
+  old: string | undefined;
+}
+
 export interface Intake {
   baseRef: string;
   tip: string;

@@ -4,7 +4,7 @@ import { costOf } from "../agent/pricing.ts";
 import type { TaskSpec } from "../tasks/types.ts";
 
 export function commitSubject(spec: TaskSpec): string {
-  const firstLine = spec.prompt.trim().split("\n")[0] ?? "";
+  const firstLine = (spec.followUp?.instruction ?? spec.prompt).trim().split("\n")[0] ?? "";
   return spec.kind === "file" ? `codex(${spec.key}): ${firstLine}` : `codex: ${firstLine}`;
 }
 

@@ -8,6 +8,8 @@ import { newLease } from "./lease.ts";
 import { saveToOutbox } from "./outbox.ts";
 import { nowIso, pushAll, stateUpdate, writeStatus } from "./records.ts";
 import { chooseResultBranch } from "./result-branch.ts";
+import { baselineRef } from "./intake.ts";
+import { resolveRef } from "../git/refs.ts";
 import type { TaskStatus } from "./task-status.ts";
 
 export type TaskOutcome = { claimed: false } | { claimed: true; status: TaskStatus };
@@ -74,10 +76,15 @@ async function finalize(repo: RepoContext, deps: Deps, running: TaskStatus, clai
   if (execution) Object.assign(status, describeExecution(execution, running));
   const updates: RefUpdate[] = [];
   if (execution?.commit && running.spec && !interrupted) {
-    const target = await chooseResultBranch(repo, running.spec);
+    // A follow-up appends to its branch: the lease is the tip it was built on, so a person's
+    // newer commit there is never overwritten (the push is rejected instead).
+    const target = running.spec.followUp ? { branch: running.spec.branch, expect: running.spec.base } : await chooseResultBranch(repo, running.spec);
     status.branch = target.branch;
     status.commit = execution.commit;
     updates.push({ ref: `refs/heads/${target.branch}`, sha: execution.commit, expect: target.expect });
+    // The bot's own commit is nothing to scan for follow-ups: the branch's baseline moves with it.
+    const baseline = baselineRef(target.branch);
+    updates.push({ ref: baseline, sha: execution.commit, expect: (await resolveRef(repo.git, baseline)) ?? null });
   }
   const finalSha = await writeStatus(repo, status, claim.sha, execution?.agent.transcript);
   updates.push(stateUpdate(status.id, finalSha, claim.sha));

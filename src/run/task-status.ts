@@ -4,11 +4,12 @@ import type { Problem, TaskSpec } from "../tasks/types.ts";
 
 /**
  * queued → running → done | no-changes | failed. `invalid` and `refused` are recorded
- * without running. `interrupted` (aborted at shutdown) runs again.
+ * without running. `interrupted` (aborted at shutdown) runs again. A done task whose
+ * branch is deleted unmerged becomes `discarded`; a merged one stays done.
  */
-export type TaskState = "queued" | "running" | "done" | "no-changes" | "failed" | "invalid" | "refused" | "interrupted" | "cancelled";
+export type TaskState = "queued" | "running" | "done" | "no-changes" | "failed" | "invalid" | "refused" | "interrupted" | "cancelled" | "discarded";
 
-export const FINAL_STATES: ReadonlySet<TaskState> = new Set(["done", "no-changes", "failed", "invalid", "refused", "cancelled"]);
+export const FINAL_STATES: ReadonlySet<TaskState> = new Set(["done", "no-changes", "failed", "invalid", "refused", "cancelled", "discarded"]);
 
 export interface Lease {
   host: string;
@@ -35,6 +36,8 @@ export interface TaskStatus {
   /** Result branch and commit, once pushed. */
   branch?: string;
   commit?: string;
+  /** Set once the result is in the watched branch (merged), or its branch or PR was closed unmerged (discarded). */
+  review?: "merged" | "discarded";
   files?: ChangedFile[];
   summary?: string;
   plan?: PlanStep[];

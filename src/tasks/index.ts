@@ -11,3 +11,5 @@ export type { Plan, PlanInput } from "./plan.ts";
 export { INIT_TEMPLATE } from "./init-template.ts";
 export { taskKeyProblem } from "./task-key.ts";
 export type * from "./types.ts";
+export { planFollowUps, followUpPrompt } from "./follow-ups.ts";
+export type { FollowUpInput } from "./follow-ups.ts";

@@ -112,6 +112,11 @@ export interface TaskSpec {
    * for the run a new version gets at once, and for trailer tasks.
    */
   scheduledFor?: string;
+  /**
+   * Set for a follow-up: a `Codex:` trailer on a commit pushed to a result branch. The
+   * result is appended to that branch (`branch`), on top of its tip (`base`).
+   */
+  followUp?: { instruction: string; previousTask?: string };
 }
 
 /** A task (or the whole task file) that cannot run, to be recorded as `invalid`. */

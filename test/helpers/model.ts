@@ -7,7 +7,8 @@ export interface ScriptedModel extends ScriptedServer {
 
 /**
  * A scripted model serving several conversations at once: each conversation is picked by a
- * marker found in its messages (a word of the task's prompt) and plays its own turns.
+ * marker found in its messages (a word of the task's prompt) and plays its own turns. The
+ * first marker found wins, so list the more specific ones first.
  */
 export async function startModel(conversations: Record<string, ScriptTurn[]>, fallback: ScriptTurn = { text: "Nothing to do." }): Promise<ScriptedModel> {
   const played = new Map<string, number>();

@@ -1,5 +1,5 @@
 import type { Deps, RepoContext } from "../../run/context.ts";
-import { loadStatuses } from "../../run/run-once.ts";
+import { loadStatuses } from "../../run/statuses.ts";
 import type { TaskStatus } from "../../run/task-status.ts";
 import { fetchRecords } from "../../git/remote.ts";
 import { ConfigError } from "../../run/errors.ts";

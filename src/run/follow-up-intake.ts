@@ -1,0 +1,39 @@
+import { listCommits } from "../git/commits.ts";
+import { listRefs } from "../git/refs.ts";
+import { remoteHeadsNamespace } from "../git/remote.ts";
+import { planFollowUps } from "../tasks/index.ts";
+import type { TaskSettings, TaskSpec } from "../tasks/types.ts";
+import type { RepoContext } from "./context.ts";
+import { baselineRef, type BaselineMove } from "./intake.ts";
+import type { TaskStatus } from "./task-status.ts";
+
+/**
+ * Follow-ups: new commits on the remote's result branches (`<prefix>*`) that carry a
+ * `Codex:` trailer by a person. Each branch has its own baseline, so a commit is read once.
+ */
+export async function readFollowUps(repo: RepoContext, statuses: readonly TaskStatus[], watched: { baseRef: string; tip: string }[], defaults: TaskSettings): Promise<{ tasks: TaskSpec[]; moves: BaselineMove[] }> {
+  const { git, settings } = repo;
+  const namespace = remoteHeadsNamespace(settings.remote);
+  const heads = await listRefs(git, `${namespace}${settings.branchPrefix}`);
+  const baselines = await listRefs(git, baselineRef(settings.branchPrefix));
+  const tasks: TaskSpec[] = [];
+  const moves: BaselineMove[] = [];
+  for (const [ref, tip] of heads) {
+    const branch = ref.slice(namespace.length);
+    const baseline = baselines.get(baselineRef(branch));
+    if (baseline === tip) continue;
+    const previous = latestFor(statuses, branch);
+    const commits = await listCommits(git, { tip, exclude: baseline ?? watched.map((w) => w.tip), maxCount: 1000 });
+    const baseRef = previous?.baseRef ?? watched[0]?.baseRef ?? "";
+    tasks.push(...planFollowUps({
+      branch, tip, baseRef, commits, botEmail: settings.bot.email, defaults, envSettings: settings.envSettings,
+      ...(previous?.spec ? { previous: { id: previous.id, prompt: previous.spec.prompt, ...(previous.summary ? { summary: previous.summary } : {}) } } : {}),
+    }));
+    moves.push({ ref: baselineRef(branch), tip, old: baseline });
+  }
+  return { tasks, moves };
+}
+
+function latestFor(statuses: readonly TaskStatus[], branch: string): TaskStatus | undefined {
+  return statuses.filter((s) => s.branch === branch && s.spec).sort((a, b) => a.queuedAt.localeCompare(b.queuedAt)).at(-1);
+}
