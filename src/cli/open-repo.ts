@@ -3,6 +3,9 @@ import { GitError } from "../git/git-error.ts";
 import type { Deps, RepoContext } from "../run/context.ts";
 import { ConfigError } from "../run/errors.ts";
 import { loadRepoSettings } from "./repo-settings.ts";
+import { configValue, remoteUrl } from "../git/remote.ts";
+import { resolveForge } from "../forge/config.ts";
+import { createForgeClient } from "../forge/client.ts";
 
 /** The repository around `cwd`, with its settings; a clear error outside a repository. */
 export async function openRepo(cwd: string, deps: Deps, overrides: { since?: string } = {}): Promise<RepoContext> {
@@ -16,7 +19,18 @@ export async function openRepo(cwd: string, deps: Deps, overrides: { since?: str
   if (!remotes.includes(settings.remote)) {
     throw new ConfigError(`this repository has no remote "${settings.remote}"`, `add one (git remote add ${settings.remote} URL) or choose another with git config codex.remote NAME`);
   }
-  return { git, settings, log: deps.logger.child({ repo: top.stdout.trim() }) };
+  const log = deps.logger.child({ repo: top.stdout.trim() });
+  const forge = resolveForge(deps.env, await remoteUrl(git, settings.remote), { ...optional("apiUrl", await configValue(git, "codex.githubApiUrl")) });
+  if (!forge.ok) {
+    if (forge.misconfigured) log.warn(forge.reason);
+    return { git, settings, log, forgeNote: forge.reason };
+  }
+  const client = createForgeClient({ token: forge.token, apiUrl: forge.apiUrl, log });
+  return { git, settings, log, forge: { client, owner: forge.owner, repo: forge.repo } };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
 }
 
 /** Turns a git failure talking to the remote into an error a person can act on. */

@@ -13,6 +13,9 @@ export interface TaskRow {
   reason?: string;
   verify?: string;
   usage?: TaskStatus["usage"];
+  pullRequest?: string;
+  /** Why there is no pull request. */
+  pullRequestNote?: string;
   updatedAt: string;
 }
 
@@ -29,6 +32,8 @@ export function toRow(status: TaskStatus): TaskRow {
     ...(status.reason ? { reason: status.reason } : {}),
     ...(status.verify ? { verify: status.verify } : {}),
     ...(status.usage ? { usage: status.usage } : {}),
+    ...(status.pullRequest ? { pullRequest: status.pullRequest.url } : {}),
+    ...(status.pullRequestNote ? { pullRequestNote: status.pullRequestNote } : {}),
     updatedAt: status.updatedAt,
   };
 }

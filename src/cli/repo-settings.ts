@@ -5,7 +5,7 @@ import { repoPaths } from "../git/remote.ts";
 import type { Git } from "../git/runner.ts";
 import type { RepoSettings } from "../run/context.ts";
 import { ConfigError } from "../run/errors.ts";
-import type { Api, TaskSettings } from "../tasks/types.ts";
+import type { Api, TaskSettings, TrustPolicy } from "../tasks/types.ts";
 
 export const DEFAULT_BOT = { name: "git-codex", email: "git-codex@noreply.invalid" };
 const DEFAULT_SINCE_SECONDS = 24 * 60 * 60;
@@ -58,7 +58,25 @@ export async function loadRepoSettings(git: Git, env: Record<string, string | un
     envSettings: envSettings(env),
     worktreeRoot: join(xdgDir(env, "cache"), "worktrees", repoKey),
     stateDir: xdgDir(env, "state"),
+    trust: trustPolicy(config),
   };
+}
+
+/** `codex.trustAuthor` (emails or globs, repeatable) and `codex.trustSigned` (a git boolean). */
+export function trustPolicy(config: ReadonlyMap<string, readonly string[]>): TrustPolicy {
+  const authors = (config.get("trustauthor") ?? []).map((value) => value.trim()).filter((value) => value !== "");
+  const signedText = config.get("trustsigned")?.at(-1);
+  const signed = signedText === undefined ? false : gitBoolean(signedText);
+  if (signed === undefined) throw new ConfigError(`codex.trustSigned is "${signedText}", not a boolean`, "set it to true or false");
+  return { authors, signed };
+}
+
+/** A value as git reads a boolean: true/yes/on/1 (or any non-zero number), false/no/off/0/empty. */
+function gitBoolean(text: string): boolean | undefined {
+  const value = text.trim().toLowerCase();
+  if (["true", "yes", "on"].includes(value)) return true;
+  if (["false", "no", "off", ""].includes(value)) return false;
+  return /^[+-]?\d+$/.test(value) ? Number(value) !== 0 : undefined;
 }
 
 /** Every `codex.*` setting in one git call: lower-cased key → values in order. */
@@ -66,10 +84,11 @@ async function codexConfig(git: Git): Promise<Map<string, string[]>> {
   const result = await git.probe(["config", "-z", "--get-regexp", "^codex\\."]);
   const config = new Map<string, string[]>();
   for (const entry of result.stdout.split("\0")) {
+    if (entry === "") continue;
+    // A key written without "=" (`[codex] trustSigned`) has no value: git reads it as true.
     const newline = entry.indexOf("\n");
-    if (newline < 0) continue;
-    const key = entry.slice("codex.".length, newline).toLowerCase();
-    config.set(key, [...(config.get(key) ?? []), entry.slice(newline + 1)]);
+    const key = entry.slice("codex.".length, newline < 0 ? undefined : newline).toLowerCase();
+    config.set(key, [...(config.get(key) ?? []), newline < 0 ? "true" : entry.slice(newline + 1)]);
   }
   return config;
 }

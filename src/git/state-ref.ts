@@ -10,13 +10,14 @@ export function taskRef(id: string): string {
 }
 
 /**
- * Writes a commit whose tree holds `files` (e.g. status.json, transcript.jsonl) on top of
- * `parent`, and moves `ref` to it from `replaces` (default: the parent) with a
- * compare-and-swap. Returns the new commit.
+ * Writes a commit whose tree holds `files` (e.g. status.json, transcript.jsonl) and the
+ * parent's other files, on top of `parent`, and moves `ref` to it from `replaces`
+ * (default: the parent) with a compare-and-swap. Returns the new commit.
  */
 export async function writeRecord(git: Git, ref: string, files: Record<string, string>, message: string, identity: Identity, parent: string | undefined, replaces: string | undefined = parent): Promise<string> {
-  const entries: string[] = [];
-  for (const [name, content] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
+  // Files the new record does not replace (a transcript) carry over from the parent.
+  const entries = parent ? (await git.run(["ls-tree", parent])).split("\n").filter((line) => line && !(line.split("\t")[1]! in files)) : [];
+  for (const [name, content] of Object.entries(files)) {
     const blob = (await git.run(["hash-object", "-w", "--stdin"], { input: content })).trim();
     entries.push(`100644 blob ${blob}\t${name}`);
   }

@@ -1,9 +1,10 @@
 import type { Logger } from "../util/logger.ts";
+import type { Forge } from "../forge/forge.ts";
 import type { Redactor } from "../util/redact.ts";
 import type { Git } from "../git/runner.ts";
 import type { Identity } from "../git/commit.ts";
 import type { Clock, CommandExecutor, ModelClient } from "../agent/types.ts";
-import type { ResolvedSettings, TaskSettings } from "../tasks/types.ts";
+import type { ResolvedSettings, TaskSettings, TrustPolicy } from "../tasks/types.ts";
 
 /** Everything a run needs from the outside world, built once at the top (src/cli). */
 export interface Deps {
@@ -36,6 +37,12 @@ export interface RepoSettings {
   /** Where worktrees live, outside the user's checkout. */
   worktreeRoot: string;
   stateDir: string;
+  /**
+   * Whose commits may ask for tasks: `codex.trustAuthor` (repeatable) and
+   * `codex.trustSigned`. Read from the clone's config, never from the pushed task file,
+   * which whoever pushes controls. Default: any author, unsigned allowed.
+   */
+  trust: TrustPolicy;
 }
 
 /** A repository being served: its git runner and settings. */
@@ -43,4 +50,8 @@ export interface RepoContext {
   git: Git;
   settings: RepoSettings;
   log: Logger;
+  /** Where pull requests are opened, when the remote is on GitHub and a token is set. */
+  forge?: { client: Forge; owner: string; repo: string };
+  /** Why there is no forge, in words a person understands. */
+  forgeNote?: string;
 }

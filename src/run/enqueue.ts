@@ -1,6 +1,6 @@
 import { updateRef } from "../git/refs.ts";
 import type { RefUpdate } from "../git/push.ts";
-import type { InvalidTask, TaskSpec } from "../tasks/types.ts";
+import type { InvalidTask, RefusedTask, TaskSpec } from "../tasks/types.ts";
 import type { RepoContext } from "./context.ts";
 import type { BaselineMove } from "./intake.ts";
 import { nowIso, pushAll, stateUpdate, writeStatus } from "./records.ts";
@@ -10,6 +10,7 @@ import type { TaskStatus } from "./task-status.ts";
 export interface Batch {
   tasks: TaskSpec[];
   invalid: InvalidTask[];
+  refused: RefusedTask[];
   updates: { status: TaskStatus; parent: string }[];
   baselines: BaselineMove[];
 }
@@ -19,6 +20,7 @@ export interface EnqueueResult {
   ok: boolean;
   queued: string[];
   invalid: string[];
+  refused: string[];
 }
 
 /**
@@ -41,15 +43,21 @@ export async function enqueue(repo: RepoContext, batch: Batch, known: ReadonlySe
     updates.push(stateUpdate(task.id, await writeStatus(repo, invalidStatus(task, nowMs), undefined), null));
     invalid.push(task.id);
   }
+  const refused: string[] = [];
+  for (const task of batch.refused) {
+    if (known.has(task.id) || refused.includes(task.id)) continue;
+    updates.push(stateUpdate(task.id, await writeStatus(repo, refusedStatus(task, nowMs), undefined), null));
+    refused.push(task.id);
+  }
   for (const { status, parent } of batch.updates) updates.push(stateUpdate(status.id, await writeStatus(repo, status, parent), parent));
   for (const move of batch.baselines) {
     if (move.old === move.tip) continue;
     await updateRef(repo.git, move.ref, move.tip, move.old);
     updates.push({ ref: move.ref, sha: move.tip, expect: move.old ?? null });
   }
-  if (updates.length === 0) return { ok: true, queued, invalid };
+  if (updates.length === 0) return { ok: true, queued, invalid, refused };
   const { ok } = await pushAll(repo, updates);
-  return { ok, queued: ok ? queued : [], invalid: ok ? invalid : [] };
+  return { ok, queued: ok ? queued : [], invalid: ok ? invalid : [], refused: ok ? refused : [] };
 }
 
 function queuedStatus(spec: TaskSpec, nowMs: number): TaskStatus {
@@ -72,5 +80,14 @@ function invalidStatus(task: InvalidTask, nowMs: number): TaskStatus {
     queuedAt: now,
     updatedAt: now,
     finishedAt: now,
+  };
+}
+
+function refusedStatus(task: RefusedTask, nowMs: number): TaskStatus {
+  const now = nowIso(nowMs);
+  return {
+    version: 1, id: task.id, state: "refused", reason: task.reason, baseRef: task.baseRef, base: task.base,
+    refusedRequest: { requester: task.requester, prompt: task.prompt, ...(task.key ? { key: task.key } : {}) },
+    attempts: 0, queuedAt: now, updatedAt: now, finishedAt: now,
   };
 }

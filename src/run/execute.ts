@@ -2,11 +2,16 @@ import { changedFiles, commitWorktree, formatCommitMessage, type ChangedFile } f
 import { createWorktree } from "../git/worktree.ts";
 import { buildInstructions, readAgentsMd } from "../agent/instructions.ts";
 import { runAgent } from "../agent/loop.ts";
-import type { AgentEvent, AgentResult } from "../agent/types.ts";
+import type { AgentEvent, AgentResult, PlanStep } from "../agent/types.ts";
 import type { TaskSpec } from "../tasks/types.ts";
 import type { Deps, RepoContext } from "./context.ts";
 import { commitTrailers, commitSubject } from "./result-message.ts";
 import { createSlot, removeSlot } from "./slots.ts";
+import { checkWriteScope } from "./write-scope.ts";
+import { describeFindings, scanForSecrets } from "./secret-scan.ts";
+import { treeChanges } from "../git/tree-changes.ts";
+import { addedLines } from "../git/added-lines.ts";
+import { secretValues } from "../util/redact.ts";
 
 export interface Execution {
   state: "done" | "no-changes" | "failed";
@@ -16,6 +21,8 @@ export interface Execution {
   sandbox: string;
   commit?: string;
   files?: ChangedFile[];
+  /** The result was refused by the write scope or the secret scan: the commit is not pushed. */
+  refused?: boolean;
 }
 
 /**
@@ -23,7 +30,7 @@ export interface Execution {
  * what it left, from outside the agent's reach. The worktree and the task's private home
  * and temp folders are removed whatever happens.
  */
-export async function executeTask(repo: RepoContext, deps: Deps, spec: TaskSpec, runId: string, signal?: AbortSignal): Promise<Execution> {
+export async function executeTask(repo: RepoContext, deps: Deps, spec: TaskSpec, runId: string, signal?: AbortSignal, onPlan?: (plan: PlanStep[]) => void): Promise<Execution> {
   const slot = await createSlot(repo.settings.worktreeRoot, spec.id, deps);
   try {
     await using worktree = await createWorktree(repo.git, slot.worktree, spec.base);
@@ -41,7 +48,10 @@ export async function executeTask(repo: RepoContext, deps: Deps, spec: TaskSpec,
       budget: spec.settings.budget,
       verify: spec.settings.verify,
       redact: deps.redact,
-      onEvent: (event) => reportProgress(deps, spec.id, event),
+      onEvent: (event) => {
+        reportProgress(deps, spec.id, event);
+        if (event.type === "plan") onPlan?.(event.plan);
+      },
       signal,
     });
     if (agent.outcome !== "completed") return { state: "failed", reason: agent.reason ?? agent.outcome, agent, sandbox };
@@ -49,6 +59,9 @@ export async function executeTask(repo: RepoContext, deps: Deps, spec: TaskSpec,
     const commit = await commitWorktree(worktree.git, spec.base, message, repo.settings.bot);
     if (!commit) return { state: "no-changes", agent, sandbox };
     const files = await changedFiles(repo.git, spec.base, commit);
+    // The result leaves this machine only if it stays in scope and carries no secret.
+    const refused = await refuseResult(repo, deps, spec, commit);
+    if (refused) return { state: "failed", reason: refused, agent, sandbox, commit, files, refused: true };
     if (agent.verify === "failed") return { state: "failed", reason: `verification failed: ${spec.settings.verify}`, agent, sandbox, commit, files };
     return { state: "done", agent, sandbox, commit, files };
   } finally {
@@ -64,4 +77,13 @@ function reportProgress(deps: Deps, id: string, event: AgentEvent): void {
 
 function formatTokens(n: number): string {
   return n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n);
+}
+
+/** Why the result must not be pushed (protected paths, escaping symlinks, committed secrets), or undefined. */
+async function refuseResult(repo: RepoContext, deps: Deps, spec: TaskSpec, commit: string): Promise<string | undefined> {
+  const scope = checkWriteScope(await treeChanges(repo.git, spec.base, commit), spec.settings.allow ?? []);
+  if (!scope.ok) return `refused: ${scope.problems.join("; ")}`;
+  const findings = scanForSecrets(await addedLines(repo.git, spec.base, commit), secretValues(deps.env));
+  if (findings.length > 0) return `refused: possible secrets in the result, nothing pushed: ${describeFindings(findings).join("; ")}`;
+  return undefined;
 }

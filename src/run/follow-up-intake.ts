@@ -2,7 +2,8 @@ import { listCommits } from "../git/commits.ts";
 import { listRefs } from "../git/refs.ts";
 import { remoteHeadsNamespace } from "../git/remote.ts";
 import { planFollowUps } from "../tasks/index.ts";
-import type { TaskSettings, TaskSpec } from "../tasks/types.ts";
+import type { RefusedTask, TaskSettings, TaskSpec } from "../tasks/types.ts";
+import { verifyCommits } from "../git/verify.ts";
 import type { RepoContext } from "./context.ts";
 import { baselineRef, type BaselineMove } from "./intake.ts";
 import type { TaskStatus } from "./task-status.ts";
@@ -11,12 +12,13 @@ import type { TaskStatus } from "./task-status.ts";
  * Follow-ups: new commits on the remote's result branches (`<prefix>*`) that carry a
  * `Codex:` trailer by a person. Each branch has its own baseline, so a commit is read once.
  */
-export async function readFollowUps(repo: RepoContext, statuses: readonly TaskStatus[], watched: { baseRef: string; tip: string }[], defaults: TaskSettings): Promise<{ tasks: TaskSpec[]; moves: BaselineMove[] }> {
+export async function readFollowUps(repo: RepoContext, statuses: readonly TaskStatus[], watched: { baseRef: string; tip: string }[], defaults: TaskSettings): Promise<{ tasks: TaskSpec[]; refused: RefusedTask[]; moves: BaselineMove[] }> {
   const { git, settings } = repo;
   const namespace = remoteHeadsNamespace(settings.remote);
   const heads = await listRefs(git, `${namespace}${settings.branchPrefix}`);
   const baselines = await listRefs(git, baselineRef(settings.branchPrefix));
   const tasks: TaskSpec[] = [];
+  const refused: RefusedTask[] = [];
   const moves: BaselineMove[] = [];
   for (const [ref, tip] of heads) {
     const branch = ref.slice(namespace.length);
@@ -25,13 +27,17 @@ export async function readFollowUps(repo: RepoContext, statuses: readonly TaskSt
     const previous = latestFor(statuses, branch);
     const commits = await listCommits(git, { tip, exclude: baseline ?? watched.map((w) => w.tip), maxCount: 1000 });
     const baseRef = previous?.baseRef ?? watched[0]?.baseRef ?? "";
-    tasks.push(...planFollowUps({
+    const signatures = settings.trust.signed ? await verifyCommits(git, commits.map((c) => c.sha)) : undefined;
+    const planned = planFollowUps({
       branch, tip, baseRef, commits, botEmail: settings.bot.email, defaults, envSettings: settings.envSettings,
+      trust: { policy: settings.trust, ...(signatures ? { signatures } : {}) },
       ...(previous?.spec ? { previous: { id: previous.id, prompt: previous.spec.prompt, ...(previous.summary ? { summary: previous.summary } : {}) } } : {}),
-    }));
+    });
+    tasks.push(...planned.tasks);
+    refused.push(...planned.refused);
     moves.push({ ref: baselineRef(branch), tip, old: baseline });
   }
-  return { tasks, moves };
+  return { tasks, refused, moves };
 }
 
 function latestFor(statuses: readonly TaskStatus[], branch: string): TaskStatus | undefined {

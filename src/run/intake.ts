@@ -1,6 +1,7 @@
 import { readFileAtRev } from "../git/blobs.ts";
 import { lastCommitTouching, listCommits } from "../git/commits.ts";
 import { resolveRef } from "../git/refs.ts";
+import { verifyCommits } from "../git/verify.ts";
 import { remoteHeadsNamespace } from "../git/remote.ts";
 import { MAX_TASK_FILE_BYTES, parseTaskFile, planTasks, type Plan } from "../tasks/index.ts";
 import type { ParseResult } from "../tasks/types.ts";
@@ -41,7 +42,9 @@ export async function readIntake(repo: RepoContext, baseRef: string, nowMs: numb
   const baseline = await resolveRef(git, baselineRef(baseRef));
   const commits = await listCommits(git, baseline ? { tip, exclude: baseline } : { tip, sinceSeconds: nowSeconds - settings.sinceSeconds });
   const taskFile = await readTaskFile(repo, tip);
+  const signatures = settings.trust.signed ? await verifyCommits(git, [...commits.map((c) => c.sha), ...(taskFile?.lastCommit ? [taskFile.lastCommit.sha] : [])]) : undefined;
   const plan = planTasks({
+    trust: { policy: settings.trust, ...(signatures ? { signatures } : {}) },
     baseRef,
     tip,
     prefix: settings.branchPrefix,

@@ -27,12 +27,14 @@ export async function recordNewTasks(repo: RepoContext, deps: Deps): Promise<Int
     const batch: Batch = {
       tasks: [...intakes.flatMap((i) => i.plan.tasks), ...followUps.tasks],
       invalid: intakes.flatMap((i) => i.plan.invalid),
+      refused: [...intakes.flatMap((i) => i.plan.refused), ...followUps.refused],
       updates: await reviewOutcomes(repo, records, watched.map((w) => w.tip), nowMs),
       baselines: [...intakes.map((i) => ({ ref: baselineRef(i.baseRef), tip: i.tip, old: i.baseline })), ...followUps.moves],
     };
     const result = await enqueue(repo, batch, new Set(records.map((r) => r.status.id)), nowMs);
     if (result.ok) {
       if (result.queued.length + result.invalid.length > 0) repo.log.info({ queued: result.queued, invalid: result.invalid }, "recorded new tasks");
+      for (const task of batch.refused.filter((t) => result.refused.includes(t.id))) repo.log.warn({ task: task.id, requester: task.requester.email }, `refused: ${task.reason}`);
       for (const { status } of batch.updates) repo.log.info({ task: status.id, review: status.review }, status.review === "merged" ? "result merged" : "result discarded");
       return intakes;
     }

@@ -6,6 +6,7 @@ import type { Deps, RepoContext } from "./context.ts";
 import { executeTask, type Execution } from "./execute.ts";
 import { newLease } from "./lease.ts";
 import { saveToOutbox } from "./outbox.ts";
+import { livePullProgress, pullRequestFor } from "./pull-request.ts";
 import { nowIso, pushAll, stateUpdate, writeStatus } from "./records.ts";
 import { chooseResultBranch } from "./result-branch.ts";
 import { baselineRef } from "./intake.ts";
@@ -46,27 +47,42 @@ export async function runTask(repo: RepoContext, deps: Deps, current: TaskStatus
   control.signal?.addEventListener("abort", onShutdown, { once: true });
   if (control.signal?.aborted) onShutdown();
   const claim = keepClaim(repo, deps, running, claimSha, currentSha, (reason) => stop.abort(reason));
+  const live = await livePullProgress(repo, deps, running);
   let execution: Execution | undefined;
   let failure: string | undefined;
   try {
-    execution = await executeTask(repo, deps, spec, runId, stop.signal);
+    execution = await executeTask(repo, deps, spec, runId, stop.signal, (plan) => live?.show({ ...running, plan }));
   } catch (error) {
     failure = deps.redact(error instanceof Error ? error.message : String(error));
     log.error({ err: failure }, "task crashed");
   } finally {
     control.signal?.removeEventListener("abort", onShutdown);
-    await claim.stop();
+    await Promise.all([claim.stop(), live?.close()]);
   }
   if (claim.lost) {
     log.warn({ by: claim.lost.by }, "the task was cancelled or taken over while it ran; its result is dropped");
     return { claimed: true, status: claim.lost.status ?? { ...running, state: "cancelled" } };
   }
-  const final = await finalize(repo, deps, running, claim, execution, failure);
-  log.info({ state: final.state, branch: final.branch, reason: final.reason }, "task finished");
+  const finalized = await finalize(repo, deps, running, claim, execution, failure);
+  const final = await recordPullRequest(repo, deps, finalized);
+  log.info({ state: final.state, branch: final.branch, reason: final.reason, pr: final.pullRequest?.url }, "task finished");
   return { claimed: true, status: final };
 }
 
-async function finalize(repo: RepoContext, deps: Deps, running: TaskStatus, claim: Claim, execution: Execution | undefined, failure: string | undefined): Promise<TaskStatus> {
+/** After the result is pushed: the pull request, recorded as one more state change. */
+async function recordPullRequest(repo: RepoContext, deps: Deps, { status, sha }: { status: TaskStatus; sha: string }): Promise<TaskStatus> {
+  const pull = await pullRequestFor(repo, deps, status);
+  if (!pull.pullRequest && !pull.pullRequestNote) return status;
+  const next: TaskStatus = { ...status, ...pull, updatedAt: nowIso(deps.clock.now()) };
+  const written = await writeStatus(repo, next, sha);
+  if (!(await pushAll(repo, [stateUpdate(status.id, written, sha)]).catch(() => ({ ok: false }))).ok) {
+    repo.log.warn({ task: status.id }, "could not record the pull request in the task's state; it stays visible on the forge");
+    return status;
+  }
+  return next;
+}
+
+async function finalize(repo: RepoContext, deps: Deps, running: TaskStatus, claim: Claim, execution: Execution | undefined, failure: string | undefined): Promise<{ status: TaskStatus; sha: string }> {
   const now = nowIso(deps.clock.now());
   const interrupted = execution?.agent.outcome === "aborted";
   const status: TaskStatus = { ...running, updatedAt: now, finishedAt: now, state: interrupted ? "interrupted" : (execution?.state ?? "failed") };
@@ -75,7 +91,7 @@ async function finalize(repo: RepoContext, deps: Deps, running: TaskStatus, clai
   if (reason) status.reason = reason;
   if (execution) Object.assign(status, describeExecution(execution, running));
   const updates: RefUpdate[] = [];
-  if (execution?.commit && running.spec && !interrupted) {
+  if (execution?.commit && running.spec && !interrupted && !execution.refused) {
     // A follow-up appends to its branch: the lease is the tip it was built on, so a person's
     // newer commit there is never overwritten (the push is rejected instead).
     const target = running.spec.followUp ? { branch: running.spec.branch, expect: running.spec.base } : await chooseResultBranch(repo, running.spec);
@@ -89,7 +105,7 @@ async function finalize(repo: RepoContext, deps: Deps, running: TaskStatus, clai
   const finalSha = await writeStatus(repo, status, claim.sha, execution?.agent.transcript);
   updates.push(stateUpdate(status.id, finalSha, claim.sha));
   await pushResult(repo, status.id, updates);
-  return status;
+  return { status, sha: finalSha };
 }
 
 /** The final atomic push; when the remote cannot be reached the result waits in the outbox. */

@@ -1,6 +1,6 @@
 import type { ChangedFile } from "../git/commit.ts";
 import type { PlanStep, Usage, VerifyResult } from "../agent/types.ts";
-import type { Problem, TaskSpec } from "../tasks/types.ts";
+import type { Problem, Requester, TaskSpec } from "../tasks/types.ts";
 
 /**
  * queued → running → done | no-changes | failed. `invalid` and `refused` are recorded
@@ -32,10 +32,16 @@ export interface TaskStatus {
   baseRef: string;
   base: string;
   problems?: Problem[];
+  /** Who asked for a refused task and what they asked; it never runs. */
+  refusedRequest?: { requester: Requester; prompt: string; key?: string };
   lease?: Lease;
   /** Result branch and commit, once pushed. */
   branch?: string;
   commit?: string;
+  /** The result's pull request, once opened or updated. */
+  pullRequest?: { number: number; url: string };
+  /** Why there is no pull request (no token, not GitHub, pr: false, a forge error). */
+  pullRequestNote?: string;
   /** Set once the result is in the watched branch (merged), or its branch or PR was closed unmerged (discarded). */
   review?: "merged" | "discarded";
   files?: ChangedFile[];

@@ -1,7 +1,8 @@
 import { trailerTaskId } from "./ids.ts";
 import { resolveSettings } from "./settings.ts";
 import { isBotCommit, taskInstructions } from "./trailers.ts";
-import type { CommitRecord, TaskSettings, TaskSpec } from "./types.ts";
+import { judgeTrust } from "./trust.ts";
+import type { CommitRecord, RefusedTask, SignatureStatus, TaskSettings, TaskSpec, TrustPolicy } from "./types.ts";
 
 export interface FollowUpInput {
   /** The result branch, e.g. `codex/fix-bug`. */
@@ -17,6 +18,8 @@ export interface FollowUpInput {
   envSettings: Partial<TaskSettings>;
   /** The task that made the branch, for context. */
   previous?: { id: string; prompt: string; summary?: string };
+  /** Follow-ups are judged like any task: an untrusted commit's request is refused. */
+  trust?: { policy: TrustPolicy; signatures?: ReadonlyMap<string, SignatureStatus> };
 }
 
 /**
@@ -24,22 +27,31 @@ export interface FollowUpInput {
  * task per trailer, on the branch's tip, with the earlier task as context, appending to
  * the same branch (never a new branch, never a new pull request).
  */
-export function planFollowUps(input: FollowUpInput): TaskSpec[] {
-  return input.commits.flatMap((commit) => {
-    if (isBotCommit(commit, input.botEmail)) return [];
-    return taskInstructions(commit).map((instruction, index): TaskSpec => ({
-      id: trailerTaskId(instruction, commit.sha, index),
-      kind: "trailer",
-      hash: `${commit.sha}:${index}`,
-      branch: input.branch,
-      baseRef: input.baseRef,
-      base: input.tip,
-      requester: { sha: commit.sha, name: commit.authorName, email: commit.authorEmail },
-      prompt: followUpPrompt(instruction, input.branch, input.previous),
-      settings: resolveSettings({}, input.defaults, input.envSettings),
-      followUp: { instruction, ...(input.previous ? { previousTask: input.previous.id } : {}) },
-    }));
+export function planFollowUps(input: FollowUpInput): { tasks: TaskSpec[]; refused: RefusedTask[] } {
+  const tasks = input.commits.flatMap((commit) => (isBotCommit(commit, input.botEmail) ? [] : followUpsOf(input, commit)));
+  const refused: RefusedTask[] = [];
+  const trusted = tasks.filter((task) => {
+    const commit = input.commits.find((c) => c.sha === task.requester.sha);
+    const verdict = input.trust && commit ? judgeTrust({ ...commit, signature: input.trust.signatures?.get(commit.sha) }, input.trust.policy) : { trusted: true as const };
+    if (!verdict.trusted) refused.push({ id: task.id, baseRef: task.baseRef, base: task.base, requester: task.requester, reason: verdict.reason, prompt: task.followUp?.instruction ?? task.prompt });
+    return verdict.trusted;
   });
+  return { tasks: trusted, refused };
+}
+
+function followUpsOf(input: FollowUpInput, commit: CommitRecord): TaskSpec[] {
+  return taskInstructions(commit).map((instruction, index): TaskSpec => ({
+    id: trailerTaskId(instruction, commit.sha, index),
+    kind: "trailer",
+    hash: `${commit.sha}:${index}`,
+    branch: input.branch,
+    baseRef: input.baseRef,
+    base: input.tip,
+    requester: { sha: commit.sha, name: commit.authorName, email: commit.authorEmail },
+    prompt: followUpPrompt(instruction, input.branch, input.previous),
+    settings: resolveSettings({}, input.defaults, input.envSettings),
+    followUp: { instruction, ...(input.previous ? { previousTask: input.previous.id } : {}) },
+  }));
 }
 
 export function followUpPrompt(instruction: string, branch: string, previous: FollowUpInput["previous"]): string {

@@ -22,7 +22,9 @@ export function slugify(text: string, max = 40): string {
 /**
  * Identity of a file task's version: the hash of what changes its result once defaults are
  * applied. `pr` and `schedule` are left out, so changing how a result is published or when
- * it runs again does not run an unchanged task once more.
+ * it runs again does not run an unchanged task once more. `allow` is in, so allowing a
+ * path a result was refused for runs the task again; an empty one is left out, which keeps
+ * the hashes of tasks written before `allow` existed.
  */
 export function definitionHash(def: FileTaskDefinition, defaults: TaskSettings): string {
   const effective = {
@@ -33,7 +35,8 @@ export function definitionHash(def: FileTaskDefinition, defaults: TaskSettings):
     budget: { ...defaults.budget, ...def.budget },
     network: def.network ?? defaults.network ?? [],
   };
-  return sha256Hex(canonicalJson(effective));
+  const allow = [...new Set(def.allow ?? defaults.allow ?? [])].sort();
+  return sha256Hex(canonicalJson(allow.length === 0 ? effective : { ...effective, allow }));
 }
 
 /** Hash of a task entry as written, for an entry that did not validate (see TaskFileParse). */

@@ -10,6 +10,9 @@ export { lastDue, nextDue, nextScheduledRun, scheduleStamp } from "./schedule.ts
 export type { Plan, PlanInput } from "./plan.ts";
 export { INIT_TEMPLATE } from "./init-template.ts";
 export { taskKeyProblem } from "./task-key.ts";
+export { judgeTrust, emailMatches, OPEN_TRUST } from "./trust.ts";
+export type { TrustVerdict } from "./trust.ts";
+export { pathMatches, pathLeadsTo, isGitFolderName } from "./path-glob.ts";
 export type * from "./types.ts";
 export { planFollowUps, followUpPrompt } from "./follow-ups.ts";
 export type { FollowUpInput } from "./follow-ups.ts";

@@ -13,6 +13,7 @@ version: 1
 #   pr: draft               # true | false | draft: open a pull request when a forge is set up
 #   budget: { turns: 60, minutes: 30 }
 #   network: []             # hosts the agent's commands may reach; empty = none
+#   allow: []               # protected paths it may change, e.g. ".github/workflows/**"
 
 tasks:
   # The task key names the branch (codex/add-readme-badges) and identifies the task.

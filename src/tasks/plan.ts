@@ -4,7 +4,8 @@ import { lastDue, scheduleStamp } from "./schedule.ts";
 import { resolveSettings } from "./settings.ts";
 import { taskKeyProblem } from "./task-key.ts";
 import { isBotCommit, taskInstructions } from "./trailers.ts";
-import type { CommitRecord, FileTaskDefinition, InvalidTask, ParseResult, Requester, TaskFileParse, TaskSettings, TaskSpec } from "./types.ts";
+import { judgeTrust, type TrustVerdict } from "./trust.ts";
+import type { CommitRecord, FileTaskDefinition, InvalidTask, ParseResult, RefusedTask, Requester, SignatureStatus, TaskFileParse, TaskSettings, TaskSpec, TrustPolicy } from "./types.ts";
 
 export interface PlanInput {
   /** Watched branch, without refs/heads/. */
@@ -29,11 +30,18 @@ export interface PlanInput {
    * the latest fire time since its version was committed (see scheduledRun).
    */
   now?: Date;
+  /**
+   * Whose commits may ask for tasks (from the clone's git config), and the signatures
+   * src/git/verify.ts found when the policy asks for them. Without it every commit counts.
+   */
+  trust?: { policy: TrustPolicy; signatures?: ReadonlyMap<string, SignatureStatus> };
 }
 
 export interface Plan {
   tasks: TaskSpec[];
   invalid: InvalidTask[];
+  /** Tasks whose requester the trust policy does not accept: recorded, never run. */
+  refused: RefusedTask[];
 }
 
 /**
@@ -41,17 +49,21 @@ export interface Plan {
  * if one is due, right after it), then trailer tasks, oldest commit first.
  */
 export function planTasks(input: PlanInput): Plan {
-  const fromFile = input.taskFile === undefined ? { tasks: [], invalid: [] } : planFileTasks(input, input.taskFile);
+  const fromFile = input.taskFile === undefined ? { tasks: [], invalid: [], refused: [] } : planFileTasks(input, input.taskFile);
   const defaults = input.taskFile?.parse.file?.defaults ?? {};
-  const fromTrailers = input.commits.flatMap((commit) => planTrailerTasks(input, commit, defaults));
-  return { tasks: [...fromFile.tasks, ...fromTrailers], invalid: fromFile.invalid };
+  const fromTrailers = input.commits.map((commit) => planTrailerTasks(input, commit, defaults));
+  return {
+    tasks: [...fromFile.tasks, ...fromTrailers.flatMap((plan) => plan.tasks)],
+    invalid: fromFile.invalid,
+    refused: [...fromFile.refused, ...fromTrailers.flatMap((plan) => plan.refused)],
+  };
 }
 
 function planFileTasks(input: PlanInput, taskFile: NonNullable<PlanInput["taskFile"]>): Plan {
   const { baseRef, tip, prefix, envSettings } = input;
   const { parse, blobSha, lastCommit } = taskFile;
   if (parse.file === undefined) {
-    return { tasks: [], invalid: [{ id: taskFileErrorId(blobSha), baseRef, base: tip, problems: parse.errors }] };
+    return { tasks: [], invalid: [{ id: taskFileErrorId(blobSha), baseRef, base: tip, problems: parse.errors }], refused: [] };
   }
   const { defaults } = parse.file;
   // The file's content defines its tasks, whoever touched it last. Even when that was the
@@ -72,7 +84,12 @@ function planFileTasks(input: PlanInput, taskFile: NonNullable<PlanInput["taskFi
     const id = taskKeyProblem(key) === undefined ? fileTaskId(key, hash) : invalidKeyTaskId(key);
     return { id, key, baseRef, base: tip, problems };
   });
-  return { tasks, invalid };
+  // Under a trust policy that last commit is judged like any other, the bot's included: its
+  // email is as easy to type as anyone's. Invalid tasks run nothing and stay recorded.
+  const verdict = trustOf(input, lastCommit);
+  if (verdict.trusted) return { tasks, invalid, refused: [] };
+  const refused = tasks.filter((spec) => spec.scheduledFor === undefined).map((spec) => refusal(spec, verdict.reason));
+  return { tasks: [], invalid, refused };
 }
 
 /**
@@ -90,9 +107,9 @@ function scheduledRun(spec: TaskSpec, def: FileTaskDefinition, lastCommit: Commi
   return { ...spec, id: `${spec.id}-at-${scheduleStamp(due)}`, requester: { ...spec.requester }, settings: structuredClone(spec.settings), scheduledFor: due.toISOString() };
 }
 
-function planTrailerTasks(input: PlanInput, commit: CommitRecord, defaults: TaskSettings): TaskSpec[] {
-  if (isBotCommit(commit, input.botEmail)) return [];
-  return taskInstructions(commit).map((prompt, index): TaskSpec => {
+function planTrailerTasks(input: PlanInput, commit: CommitRecord, defaults: TaskSettings): Omit<Plan, "invalid"> {
+  if (isBotCommit(commit, input.botEmail)) return { tasks: [], refused: [] };
+  const tasks = taskInstructions(commit).map((prompt, index): TaskSpec => {
     const id = trailerTaskId(prompt, commit.sha, index);
     return {
       id,
@@ -107,6 +124,21 @@ function planTrailerTasks(input: PlanInput, commit: CommitRecord, defaults: Task
       settings: resolveSettings({}, defaults, input.envSettings),
     };
   });
+  const verdict = trustOf(input, commit);
+  return verdict.trusted ? { tasks, refused: [] } : { tasks: [], refused: tasks.map((spec) => refusal(spec, verdict.reason)) };
+}
+
+function trustOf(input: PlanInput, commit: CommitRecord | undefined): TrustVerdict {
+  if (input.trust === undefined) return { trusted: true };
+  const { policy, signatures } = input.trust;
+  if (commit !== undefined) return judgeTrust({ ...commit, signature: signatures?.get(commit.sha) }, policy);
+  if (policy.authors.length === 0 && !policy.signed) return { trusted: true };
+  return { trusted: false, reason: "the commit that last changed the task file could not be read, so its author cannot be checked against the trust policy" };
+}
+
+function refusal(spec: TaskSpec, reason: string): RefusedTask {
+  const { id, key, baseRef, base, requester, prompt } = spec;
+  return { id, ...(key === undefined ? {} : { key }), baseRef, base, requester: { ...requester }, reason, prompt };
 }
 
 function requesterOf(commit: CommitRecord): Requester {

@@ -1,9 +1,10 @@
 import type { Budget, ResolvedSettings, TaskSettings } from "./types.ts";
 
 /** ResolvedSettings, frozen all the way down: shared by every caller, changed by none. */
-export type BuiltinSettings = Readonly<Omit<ResolvedSettings, "budget" | "network">> & {
+export type BuiltinSettings = Readonly<Omit<ResolvedSettings, "budget" | "network" | "allow">> & {
   readonly budget: Readonly<Budget>;
   readonly network: readonly string[];
+  readonly allow: readonly string[];
 };
 
 /** What applies when neither the task, the environment nor the file's defaults say. */
@@ -13,6 +14,7 @@ export const BUILTIN_SETTINGS: BuiltinSettings = Object.freeze({
   pr: "draft",
   budget: Object.freeze({ turns: 60, minutes: 30 }),
   network: Object.freeze([]),
+  allow: Object.freeze([]),
 });
 
 /**
@@ -35,6 +37,8 @@ export function resolveSettings(task: TaskSettings, defaults: TaskSettings, env:
     pr: pick("pr") ?? BUILTIN_SETTINGS.pr,
     budget,
     network: [...(pick("network") ?? BUILTIN_SETTINGS.network)],
+    // Like network, a task's own list replaces the defaults' list rather than adding to it.
+    allow: [...(pick("allow") ?? BUILTIN_SETTINGS.allow)],
   };
   const verify = pick("verify");
   if (verify !== undefined) resolved.verify = verify;

@@ -22,6 +22,8 @@ export interface TaskSettings {
   pr?: PrMode;
   budget?: Partial<Budget>;
   network?: string[];
+  /** Globs of protected paths the result may change anyway (see src/run/write-scope.ts). */
+  allow?: string[];
 }
 
 export interface FileTaskDefinition extends TaskSettings {
@@ -66,6 +68,8 @@ export interface ResolvedSettings {
   pr: PrMode;
   budget: Budget;
   network: string[];
+  /** Protected paths the result may change; empty = none. */
+  allow: string[];
 }
 
 /** A commit as intake sees it: read by src/git, judged by src/tasks. */
@@ -127,6 +131,30 @@ export interface InvalidTask {
   base: string;
   problems: Problem[];
 }
+
+/** A task asked for by someone the trust policy does not accept: recorded as `refused`, never run. */
+export interface RefusedTask {
+  /** The id the task would have had. */
+  id: string;
+  key?: string;
+  baseRef: string;
+  base: string;
+  requester: Requester;
+  /** One line: why the requester is not trusted and what to do about it. */
+  reason: string;
+  prompt: string;
+}
+
+/** Whose tasks count, from the clone's git config (never from the pushed task file). */
+export interface TrustPolicy {
+  /** Author emails or globs (`*@example.com`); empty = any author. */
+  authors: string[];
+  /** Require a commit signature that `git verify-commit` accepts. */
+  signed: boolean;
+}
+
+/** What `git verify-commit` said of a commit. */
+export type SignatureStatus = "good" | "bad" | "none";
 
 /**
  * What parseTaskFile returns: a ParseResult plus, for each invalid task, a hash of the task

@@ -2,9 +2,10 @@ import { describeValue, isMapping } from "./describe.ts";
 import { didYouMean } from "./did-you-mean.ts";
 import { fieldProblem, unknownKeys } from "./scope.ts";
 import type { Scope } from "./scope.ts";
+import { validateAllow } from "./validate-allow.ts";
 import type { Budget, PrMode, Problem, TaskSettings } from "./types.ts";
 
-export const SETTINGS_KEYS = ["model", "api", "verify", "pr", "budget", "network"] as const;
+export const SETTINGS_KEYS = ["model", "api", "verify", "pr", "budget", "network", "allow"] as const;
 const APIS = ["responses", "chat"] as const;
 /** Booleans in YAML 1.1, plain text in the YAML 1.2 this file is read as. */
 const YAML_11_BOOLEAN = /^(y|yes|n|no|on|off)$/i;
@@ -61,6 +62,10 @@ export function validateSettings(raw: Record<string, unknown>, scope: Scope): { 
   if (has("network")) {
     const network = validateNetwork(raw.network, scope, problems);
     if (network !== undefined) settings.network = network;
+  }
+  if (has("allow")) {
+    const allow = validateAllow(raw.allow, scope, problems);
+    if (allow !== undefined) settings.allow = allow;
   }
   return { settings, problems };
 }

@@ -1,3 +1,5 @@
+import { scrubSecretFormats } from "./secret-formats.ts";
+
 /** Names of environment variables whose values are secrets. */
 // AUTH and COOKIE only as whole words: GIT_AUTHOR_NAME is a person's name, not a secret.
 const SECRET_NAME = /(API_?KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|PRIVATE_?KEY|(^|_)AUTH(_|$)|(^|_)COOKIE(_|$))/i;
@@ -25,8 +27,9 @@ export type Redactor = (text: string) => string;
 
 // Credentials embedded in URLs (https://user:token@host) are secrets whatever the variable.
 const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi;
-// Well-known token formats, scrubbed even when they are not in our environment.
-const TOKEN_FORMATS = /\b(sk-[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b/g;
+// Well-known token formats are scrubbed too, even when they are not in our environment.
+// Broader than the pre-push scan (which must not cry wolf): a transcript may lose a look-alike.
+const BROAD_TOKENS = /\b(sk-[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b/g;
 
 /** Returns a function that replaces every secret value, URL credential and known token format. */
 export function createRedactor(secrets: readonly string[]): Redactor {
@@ -34,6 +37,6 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   return (text: string): string => {
     let result = text;
     for (const secret of sorted) if (result.includes(secret)) result = result.split(secret).join(REDACTED);
-    return result.replace(URL_CREDENTIALS, `$1${REDACTED}@`).replace(TOKEN_FORMATS, REDACTED);
+    return scrubSecretFormats(result.replace(URL_CREDENTIALS, `$1${REDACTED}@`), REDACTED).replace(BROAD_TOKENS, REDACTED);
   };
 }

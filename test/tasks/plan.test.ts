@@ -100,7 +100,7 @@ describe("planTasks", () => {
 
   it("uses built-in settings for trailer tasks when there is no task file", () => {
     const plan = planTasks(input({ commits: [commit("1", { codexTrailers: ["x"] })], envSettings: { model: "env-model" } }));
-    expect(plan.tasks[0]?.settings).toEqual({ model: "env-model", api: "responses", pr: "draft", budget: { turns: 60, minutes: 30 }, network: [] });
+    expect(plan.tasks[0]?.settings).toEqual({ model: "env-model", api: "responses", pr: "draft", budget: { turns: 60, minutes: 30 }, network: [], allow: [] });
     expect(plan.invalid).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { BUILTIN_SETTINGS, resolveSettings } from "../../src/tasks/index.ts";
 
 describe("resolveSettings", () => {
   it("uses the built-ins when nothing is set", () => {
-    expect(resolveSettings({}, {}, {})).toEqual({ model: "gpt-5.1-codex", api: "responses", pr: "draft", budget: { turns: 60, minutes: 30 }, network: [] });
+    expect(resolveSettings({}, {}, {})).toEqual({ model: "gpt-5.1-codex", api: "responses", pr: "draft", budget: { turns: 60, minutes: 30 }, network: [], allow: [] });
   });
 
   it("lets the task win over the environment, the environment over defaults", () => {

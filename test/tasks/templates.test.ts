@@ -32,9 +32,10 @@ describe("task file templates", () => {
       pr: "draft",
       budget: { turns: 60, minutes: 30, tokens: 2_000_000, usd: 2 },
       network: ["registry.npmjs.org", "*.githubusercontent.com"],
+      allow: [],
     });
     const taskKeys = new Set(Object.values(file?.tasks ?? {}).flatMap((t) => Object.keys(t)));
-    expect([...taskKeys].sort()).toEqual(["api", "budget", "model", "network", "pr", "prompt", "schedule", "verify"]);
+    expect([...taskKeys].sort()).toEqual(["allow", "api", "budget", "model", "network", "pr", "prompt", "schedule", "verify"]);
   });
 
   it("the example file documents ids, branches and the environment overrides", () => {

@@ -72,3 +72,10 @@ describe("secretValues on names that only contain a secret word", () => {
     expect(secretValues({ GIT_AUTHOR_NAME: "Ada Lovelace", GIT_AUTHOR_EMAIL: "ada@example.com" })).toEqual([]);
   });
 });
+
+describe("createRedactor and private keys", () => {
+  it("hides a whole private key block, even inside a patch with + prefixes", () => {
+    const key = ["+-----BEGIN OPENSSH", "PRIVATE KEY-----\n+c2VjcmV0LWtleS1ib2R5\n+-----END OPENSSH", "PRIVATE KEY-----\n+after"].join(" ");
+    expect(createRedactor([])(key)).toBe("+[REDACTED]\n+after");
+  });
+});

@@ -28,6 +28,8 @@ function describe(status: TaskStatus): string {
   if (status.spec) lines.push(`Kind     ${status.spec.kind}${status.spec.key ? ` (${status.spec.key})` : ""}`, `Source   ${status.spec.requester.sha} by ${status.spec.requester.name} <${status.spec.requester.email}>`);
   lines.push(`Base     ${status.baseRef} @ ${status.base.slice(0, 12)}`);
   if (status.branch) lines.push(`Branch   ${status.branch} @ ${status.commit?.slice(0, 12)}`);
+  if (status.pullRequest) lines.push(`PR       ${status.pullRequest.url}`);
+  else if (status.pullRequestNote) lines.push(`PR       none: ${status.pullRequestNote}`);
   if (status.verify) lines.push(`Verify   ${status.verify}`);
   if (status.usage) lines.push(`Usage    input ${status.usage.inputTokens}, cached ${status.usage.cachedTokens}, output ${status.usage.outputTokens}${status.usage.costUsd === undefined ? "" : `, $${status.usage.costUsd.toFixed(4)}`}, ${status.turns ?? 0} turns`);
   if (status.sandbox) lines.push(`Sandbox  ${status.sandbox}`);
