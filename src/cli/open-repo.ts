@@ -6,6 +6,7 @@ import { loadRepoSettings } from "./repo-settings.ts";
 import { configValue, remoteUrl } from "../git/remote.ts";
 import { resolveForge } from "../forge/config.ts";
 import { createForgeClient } from "../forge/client.ts";
+import { createMutex } from "../util/mutex.ts";
 
 /** The repository around `cwd`, with its settings; a clear error outside a repository. */
 export async function openRepo(cwd: string, deps: Deps, overrides: { since?: string } = {}): Promise<RepoContext> {
@@ -23,10 +24,10 @@ export async function openRepo(cwd: string, deps: Deps, overrides: { since?: str
   const forge = resolveForge(deps.env, await remoteUrl(git, settings.remote), { ...optional("apiUrl", await configValue(git, "codex.githubApiUrl")) });
   if (!forge.ok) {
     if (forge.misconfigured) log.warn(forge.reason);
-    return { git, settings, log, forgeNote: forge.reason };
+    return { git, settings, log, forgeNote: forge.reason, exclusive: createMutex() };
   }
   const client = createForgeClient({ token: forge.token, apiUrl: forge.apiUrl, log });
-  return { git, settings, log, forge: { client, owner: forge.owner, repo: forge.repo } };
+  return { git, settings, log, forge: { client, owner: forge.owner, repo: forge.repo }, exclusive: createMutex() };
 }
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {

@@ -39,9 +39,12 @@ export function keepClaim(repo: RepoContext, deps: Deps, running: TaskStatus, cl
     if (deps.clock.now() - renewedAt < RENEW_MS) return;
     const renewed: TaskStatus = { ...current, lease: renewLease(current, deps), updatedAt: nowIso(deps.clock.now()) };
     // A renewal replaces the running record (same parent), so the audit log stays short.
-    const next = await writeStatusReplacing(repo, renewed, parent, sha);
-    if ((await pushAll(repo, [stateUpdate(running.id, next, sha)])).ok) {
-      sha = next;
+    const renewedSha = await repo.exclusive(async () => {
+      const next = await writeStatusReplacing(repo, renewed, parent, sha);
+      return (await pushAll(repo, [stateUpdate(running.id, next, sha)])).ok ? next : undefined;
+    });
+    if (renewedSha) {
+      sha = renewedSha;
       current = renewed;
       renewedAt = deps.clock.now();
     }

@@ -1,5 +1,6 @@
 import type { Logger } from "../util/logger.ts";
 import type { Forge } from "../forge/forge.ts";
+import type { Mutex } from "../util/mutex.ts";
 import type { Redactor } from "../util/redact.ts";
 import type { Git } from "../git/runner.ts";
 import type { Identity } from "../git/commit.ts";
@@ -54,4 +55,6 @@ export interface RepoContext {
   forge?: { client: Forge; owner: string; repo: string };
   /** Why there is no forge, in words a person understands. */
   forgeNote?: string;
+  /** Serialises fetches with record-and-push steps of this repository (see src/util/mutex.ts). */
+  exclusive: Mutex;
 }

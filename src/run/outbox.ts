@@ -4,6 +4,7 @@ import type { RefUpdate } from "../git/push.ts";
 import { deleteRef, listRefs, updateRef } from "../git/refs.ts";
 import type { RepoContext } from "./context.ts";
 import { pushAll } from "./records.ts";
+import { remoteHeadsNamespace } from "../git/remote.ts";
 
 /**
  * Results whose final push could not reach the remote wait here, in local refs that a
@@ -21,14 +22,29 @@ export async function saveToOutbox(repo: RepoContext, id: string, updates: reado
   await updateRef(git, `${OUTBOX}${id}`, commit, (await listRefs(git, `${OUTBOX}${id}`)).get(`${OUTBOX}${id}`));
 }
 
+/**
+ * After a push the remote has these branches at these commits: the bot's view of the
+ * remote says so at once, so nothing reads a stale branch before the next fetch.
+ */
+export async function rememberPushedBranches(repo: RepoContext, updates: readonly RefUpdate[]): Promise<void> {
+  for (const { ref, sha } of updates) {
+    if (ref.startsWith("refs/heads/")) await repo.git.run(["update-ref", `${remoteHeadsNamespace(repo.settings.remote)}${ref.slice("refs/heads/".length)}`, sha]);
+  }
+}
+
 /** Pushes every waiting result; each is dropped once the remote took it or someone else finished the task. */
-export async function flushOutbox(repo: RepoContext): Promise<string[]> {
+export function flushOutbox(repo: RepoContext): Promise<string[]> {
+  return repo.exclusive(() => flushUnderLock(repo));
+}
+
+async function flushUnderLock(repo: RepoContext): Promise<string[]> {
   const refs = await listRefs(repo.git, OUTBOX);
   const flushed: string[] = [];
   for (const ref of refs.keys()) {
     const [text] = await readBlobs(repo.git, [`${ref}:push.json`]);
     const updates = JSON.parse(text ?? "[]") as RefUpdate[];
     const { ok, outcomes } = await pushAll(repo, updates);
+    if (ok) await rememberPushedBranches(repo, updates);
     if (!ok) repo.log.warn({ ref, outcomes }, "a saved result was rejected: the task was taken over meanwhile");
     await deleteRef(repo.git, ref);
     flushed.push(ref.slice(OUTBOX.length));

@@ -14,11 +14,16 @@ export const PR_LABELS = ["git-codex"];
  * forge, or with `pr: false`, the note says why there is none; a forge failure never
  * fails the task, whose branch is already pushed.
  */
+/** Why a done task will have no pull request, known before any forge call; undefined when one is due. */
+export function noPullRequestNote(repo: RepoContext, status: TaskStatus): string | undefined {
+  if (status.state !== "done" || !status.branch || !status.spec) return undefined;
+  if (status.spec.settings.pr === false) return "pr: false in the task: the branch is the result";
+  return repo.forge ? undefined : (repo.forgeNote ?? "no forge configured");
+}
+
 export async function pullRequestFor(repo: RepoContext, deps: Deps, status: TaskStatus): Promise<Pick<TaskStatus, "pullRequest" | "pullRequestNote">> {
   const spec = status.spec;
-  if (status.state !== "done" || !status.branch || !spec) return {};
-  if (spec.settings.pr === false) return { pullRequestNote: "pr: false in the task: the branch is the result" };
-  if (!repo.forge) return { pullRequestNote: repo.forgeNote ?? "no forge configured" };
+  if (status.state !== "done" || !status.branch || !spec || !repo.forge || noPullRequestNote(repo, status)) return {};
   try {
     const pull = await ensurePullRequest(repo.forge.client, {
       owner: repo.forge.owner, repo: repo.forge.repo, head: status.branch, base: status.baseRef,

@@ -15,6 +15,10 @@ const ATTEMPTS = 3;
  * from the fetch when another process moved the same refs first.
  */
 export async function recordNewTasks(repo: RepoContext, deps: Deps): Promise<Intake[]> {
+  return repo.exclusive(() => recordUnderLock(repo, deps));
+}
+
+async function recordUnderLock(repo: RepoContext, deps: Deps): Promise<Intake[]> {
   for (let attempt = 1; ; attempt++) {
     await fetchRemote(repo.git, repo.settings.remote);
     const branches = repo.settings.watch.length > 0 ? repo.settings.watch : [await remoteDefaultBranch(repo.git, repo.settings.remote)];

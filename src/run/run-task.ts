@@ -5,8 +5,9 @@ import { keepClaim, type Claim } from "./claim-keeper.ts";
 import type { Deps, RepoContext } from "./context.ts";
 import { executeTask, type Execution } from "./execute.ts";
 import { newLease } from "./lease.ts";
-import { saveToOutbox } from "./outbox.ts";
-import { livePullProgress, pullRequestFor } from "./pull-request.ts";
+import { rememberPushedBranches, saveToOutbox } from "./outbox.ts";
+import { GitError } from "../git/git-error.ts";
+import { livePullProgress, noPullRequestNote, pullRequestFor } from "./pull-request.ts";
 import { nowIso, pushAll, stateUpdate, writeStatus } from "./records.ts";
 import { chooseResultBranch } from "./result-branch.ts";
 import { baselineRef } from "./intake.ts";
@@ -35,8 +36,8 @@ export async function runTask(repo: RepoContext, deps: Deps, current: TaskStatus
   const startedAt = nowIso(deps.clock.now());
   const running: TaskStatus = { ...current, state: "running", lease: newLease(repo, deps, runId), attempts: current.attempts + 1, startedAt, updatedAt: startedAt };
   delete running.reason;
-  const claimSha = await writeStatus(repo, running, currentSha);
-  if (!(await pushAll(repo, [stateUpdate(spec.id, claimSha, currentSha)])).ok) {
+  const claimSha = await repo.exclusive(() => claim(repo, running, currentSha));
+  if (!claimSha) {
     log.info("another process claimed the task first");
     return { claimed: false };
   }
@@ -46,7 +47,7 @@ export async function runTask(repo: RepoContext, deps: Deps, current: TaskStatus
   const onShutdown = (): void => stop.abort("interrupted");
   control.signal?.addEventListener("abort", onShutdown, { once: true });
   if (control.signal?.aborted) onShutdown();
-  const claim = keepClaim(repo, deps, running, claimSha, currentSha, (reason) => stop.abort(reason));
+  const kept = keepClaim(repo, deps, running, claimSha, currentSha, (reason) => stop.abort(reason));
   const live = await livePullProgress(repo, deps, running);
   let execution: Execution | undefined;
   let failure: string | undefined;
@@ -57,13 +58,13 @@ export async function runTask(repo: RepoContext, deps: Deps, current: TaskStatus
     log.error({ err: failure }, "task crashed");
   } finally {
     control.signal?.removeEventListener("abort", onShutdown);
-    await Promise.all([claim.stop(), live?.close()]);
+    await Promise.all([kept.stop(), live?.close()]);
   }
-  if (claim.lost) {
-    log.warn({ by: claim.lost.by }, "the task was cancelled or taken over while it ran; its result is dropped");
-    return { claimed: true, status: claim.lost.status ?? { ...running, state: "cancelled" } };
+  if (kept.lost) {
+    log.warn({ by: kept.lost.by }, "the task was cancelled or taken over while it ran; its result is dropped");
+    return { claimed: true, status: kept.lost.status ?? { ...running, state: "cancelled" } };
   }
-  const finalized = await finalize(repo, deps, running, claim, execution, failure);
+  const finalized = await repo.exclusive(() => finalize(repo, deps, running, kept, execution, failure));
   const final = await recordPullRequest(repo, deps, finalized);
   log.info({ state: final.state, branch: final.branch, reason: final.reason, pr: final.pullRequest?.url }, "task finished");
   return { claimed: true, status: final };
@@ -74,8 +75,12 @@ async function recordPullRequest(repo: RepoContext, deps: Deps, { status, sha }:
   const pull = await pullRequestFor(repo, deps, status);
   if (!pull.pullRequest && !pull.pullRequestNote) return status;
   const next: TaskStatus = { ...status, ...pull, updatedAt: nowIso(deps.clock.now()) };
-  const written = await writeStatus(repo, next, sha);
-  if (!(await pushAll(repo, [stateUpdate(status.id, written, sha)]).catch(() => ({ ok: false }))).ok) {
+  const event = pull.pullRequest ? `pull request ${pull.pullRequest.url}` : `no pull request: ${pull.pullRequestNote}`;
+  const recorded = await repo.exclusive(async () => {
+    const written = await writeStatus(repo, next, sha, undefined, sha, event);
+    return (await pushAll(repo, [stateUpdate(status.id, written, sha)]).catch(() => ({ ok: false }))).ok;
+  }).catch(() => false);
+  if (!recorded) {
     repo.log.warn({ task: status.id }, "could not record the pull request in the task's state; it stays visible on the forge");
     return status;
   }
@@ -102,10 +107,24 @@ async function finalize(repo: RepoContext, deps: Deps, running: TaskStatus, clai
     const baseline = baselineRef(target.branch);
     updates.push({ ref: baseline, sha: execution.commit, expect: (await resolveRef(repo.git, baseline)) ?? null });
   }
+  const note = noPullRequestNote(repo, status);
+  if (note) status.pullRequestNote = note;
   const finalSha = await writeStatus(repo, status, claim.sha, execution?.agent.transcript);
   updates.push(stateUpdate(status.id, finalSha, claim.sha));
   await pushResult(repo, status.id, updates);
   return { status, sha: finalSha };
+}
+
+/** The claim: a running record pushed with the queued record as the lease; undefined when someone else moved it first. */
+async function claim(repo: RepoContext, running: TaskStatus, currentSha: string): Promise<string | undefined> {
+  try {
+    const claimSha = await writeStatus(repo, running, currentSha);
+    return (await pushAll(repo, [stateUpdate(running.id, claimSha, currentSha)])).ok ? claimSha : undefined;
+  } catch (error) {
+    // The local record moved since the task was queued here (a fetch brought another's claim).
+    if (error instanceof GitError) return undefined;
+    throw error;
+  }
 }
 
 /** The final atomic push; when the remote cannot be reached the result waits in the outbox. */
@@ -117,6 +136,7 @@ async function pushResult(repo: RepoContext, id: string, updates: RefUpdate[]): 
     await saveToOutbox(repo, id, updates);
     throw new Error(`could not push the result of ${id}; it is saved locally and will be pushed by the next run`, { cause: error });
   }
+  if (pushed.ok) await rememberPushedBranches(repo, updates);
   if (!pushed.ok) throw new Error(`the remote rejected the result of ${id} (${pushed.outcomes.map((o) => `${o.ref}: ${o.detail}`).join("; ")}); the task was taken over or its branch changed meanwhile`);
 }
 
