@@ -4,6 +4,8 @@ export interface Daemon extends SpawnedCli {
   /** Resolves with the first JSON log line matching `match`, or rejects after `timeoutMs`. */
   waitForLog(match: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
   lines: Record<string, unknown>[];
+  /** Calls `listener` with every JSON log line from now on; returns the unsubscribe function. */
+  onLine(listener: (line: Record<string, unknown>) => void): () => void;
   stop(signal?: NodeJS.Signals): Promise<{ code: number | string }>;
 }
 
@@ -12,6 +14,7 @@ export function startDaemon(args: string[], options: { cwd: string; env: Record<
   const spawned = spawnCli(["watch", ...args], options);
   const lines: Record<string, unknown>[] = [];
   const waiters = new Set<{ match: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }>();
+  const listeners = new Set<(line: Record<string, unknown>) => void>();
   let buffer = "";
   spawned.child.stderr?.on("data", (chunk: Buffer) => {
     buffer += chunk.toString();
@@ -27,6 +30,7 @@ export function startDaemon(args: string[], options: { cwd: string; env: Record<
       }
       lines.push(line);
       for (const waiter of waiters) if (waiter.match(line)) waiter.resolve(line);
+      for (const listener of listeners) listener(line);
     }
   });
   return {
@@ -44,6 +48,10 @@ export function startDaemon(args: string[], options: { cwd: string; env: Record<
         waiters.add(waiter);
       });
     },
+    onLine(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     async stop(signal = "SIGTERM") {
       if (spawned.child.exitCode === null && spawned.child.signalCode === null) spawned.child.kill(signal);
       return spawned.done;
@@ -52,3 +60,33 @@ export function startDaemon(args: string[], options: { cwd: string; env: Record<
 }
 
 export const finished = (task: RegExp) => (line: Record<string, unknown>) => line.msg === "task finished" && task.test(String(line.task));
+
+/**
+ * Resolves once the daemons together have logged `count` lines matching `match` (lines
+ * already seen count too), or rejects after `timeoutMs` with each daemon's last lines.
+ */
+export function waitForTotal(daemons: readonly Daemon[], match: (line: Record<string, unknown>) => boolean, count: number, timeoutMs: number): Promise<number> {
+  const total = (): number => daemons.reduce((sum, d) => sum + d.lines.filter(match).length, 0);
+  if (total() >= count) return Promise.resolve(total());
+  return new Promise((resolve, reject) => {
+    const unsubscribe: (() => void)[] = [];
+    const end = (): void => {
+      clearTimeout(timer);
+      for (const u of unsubscribe) u();
+    };
+    const timer = setTimeout(() => {
+      end();
+      const tails = daemons.map((d, i) => `daemon ${i}:\n${d.lines.slice(-6).map((l) => JSON.stringify(l)).join("\n")}`).join("\n");
+      reject(new Error(`${total()} of ${count} matching log lines within ${timeoutMs} ms; last lines:\n${tails}`));
+    }, timeoutMs);
+    for (const daemon of daemons) {
+      unsubscribe.push(daemon.onLine((line) => {
+        if (!match(line)) return;
+        const n = total();
+        if (n < count) return;
+        end();
+        resolve(n);
+      }));
+    }
+  });
+}
