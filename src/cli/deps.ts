@@ -3,9 +3,8 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { Clock } from "../agent/types.ts";
 import { createOpenAIClient } from "../agent/openai-client.ts";
 import { ConfigError } from "../run/errors.ts";
-import type { Deps } from "../run/context.ts";
-import { agentEnvironment } from "../sandbox/environment.ts";
-import { createUnsandboxedExecutor } from "../sandbox/unsandboxed.ts";
+import type { Deps, SandboxChoice } from "../run/context.ts";
+import { chooseSandbox, executorFor } from "./sandbox-choice.ts";
 import { createLogger } from "../util/logger.ts";
 import { createRedactor, secretValues } from "../util/redact.ts";
 import type { Logger } from "../util/logger.ts";
@@ -37,6 +36,7 @@ export function buildDeps(options: DepsOptions): Deps {
   const format = env.GIT_CODEX_LOG_FORMAT;
   const pretty = format === "pretty" || (format !== "json" && Boolean(stream.isTTY));
   const logger = options.logger ?? createLogger({ pretty, level: options.logLevel ?? env.GIT_CODEX_LOG_LEVEL ?? "info", redact, destination: stream, ...(options.logFile ? { file: options.logFile } : {}) });
+  let sandbox: Promise<SandboxChoice> | undefined;
   return {
     env,
     clock: systemClock,
@@ -55,8 +55,15 @@ export function buildDeps(options: DepsOptions): Deps {
       // Local servers often need no key, but the client insists on one.
       return createOpenAIClient({ apiKey: apiKey || "no-key", ...(baseURL ? { baseURL } : {}), api: settings.api });
     },
-    executor(paths) {
-      return createUnsandboxedExecutor({ env: agentEnvironment(env, paths) });
+    sandbox() {
+      sandbox ??= chooseSandbox(env).then((choice) => {
+        for (const note of choice.notes) logger.warn(note);
+        return choice;
+      });
+      return sandbox;
+    },
+    async executor(request) {
+      return executorFor(await this.sandbox(), env, request);
     },
   };
 }

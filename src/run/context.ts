@@ -17,11 +17,34 @@ export interface Deps {
   pid: number;
   /** Creates the model client for a task's settings; throws a ConfigError when it cannot. */
   modelClient(settings: ResolvedSettings): ModelClient;
-  /** Creates the executor for agent commands in one task. */
-  executor(paths: { home: string; tmp: string }): CommandExecutor;
+  /**
+   * The OS sandbox of this machine, found once by running it; rejects with a ConfigError
+   * when none works and the user did not opt out (GIT_CODEX_SANDBOX=none).
+   */
+  sandbox(): Promise<SandboxChoice>;
+  /** The executor for one task's agent and verify commands, inside the sandbox. */
+  executor(request: ExecutorRequest): Promise<CommandExecutor>;
   /** Called with live progress lines (a terminal), or undefined. */
   progress?: (taskId: string, line: string) => void;
   signal?: AbortSignal;
+}
+
+export interface SandboxChoice {
+  kind: "bubblewrap" | "sandbox-exec" | "none";
+  disableUserns: boolean;
+  processLimit: boolean;
+  notes: string[];
+}
+
+/** What one task's commands may touch: all paths absolute and real. */
+export interface ExecutorRequest {
+  worktree: string;
+  home: string;
+  tmp: string;
+  /** The repository's git dirs: readable, never writable. */
+  readOnly: string[];
+  /** The task's network host list ([] = no network). */
+  network: readonly string[];
 }
 
 /** Settings of one repository, from `git config codex.*`, flags and environment. */

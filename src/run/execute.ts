@@ -4,9 +4,11 @@ import { buildInstructions, readAgentsMd } from "../agent/instructions.ts";
 import { runAgent } from "../agent/loop.ts";
 import type { AgentEvent, AgentResult, PlanStep } from "../agent/types.ts";
 import type { TaskSpec } from "../tasks/types.ts";
-import type { Deps, RepoContext } from "./context.ts";
+import type { Deps, ExecutorRequest, RepoContext } from "./context.ts";
 import { commitTrailers, commitSubject } from "./result-message.ts";
-import { createSlot, removeSlot } from "./slots.ts";
+import { createSlot, removeSlot, type Slot } from "./slots.ts";
+import { realpath } from "node:fs/promises";
+import { repoPaths } from "../git/remote.ts";
 import { checkWriteScope } from "./write-scope.ts";
 import { describeFindings, scanForSecrets } from "./secret-scan.ts";
 import { treeChanges } from "../git/tree-changes.ts";
@@ -34,9 +36,10 @@ export async function executeTask(repo: RepoContext, deps: Deps, spec: TaskSpec,
   const slot = await createSlot(repo.settings.worktreeRoot, spec.id, deps);
   try {
     await using worktree = await createWorktree(repo.git, slot.worktree, spec.base);
-    const executor = deps.executor({ home: slot.home, tmp: slot.tmp });
+    const executor = await deps.executor(await executorRequest(repo, spec, slot));
     const { sandbox } = executor;
     if (sandbox === "none") repo.log.warn({ task: spec.id }, "agent commands run WITHOUT an OS sandbox (cleared environment, time and output limits only)");
+    if (spec.settings.network.length > 0) repo.log.warn({ task: spec.id, hosts: spec.settings.network }, "the task's network list opens all network access: the sandbox cannot restrict hosts");
     const agent = await runAgent({
       client: deps.modelClient(spec.settings),
       executor,
@@ -77,6 +80,13 @@ function reportProgress(deps: Deps, id: string, event: AgentEvent): void {
 
 function formatTokens(n: number): string {
   return n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n);
+}
+
+async function executorRequest(repo: RepoContext, spec: TaskSpec, slot: Slot): Promise<ExecutorRequest> {
+  const real = (path: string) => realpath(path);
+  const { commonDir } = await repoPaths(repo.git);
+  const worktree = await real(slot.worktree);
+  return { worktree, home: await real(slot.home), tmp: await real(slot.tmp), readOnly: [await real(commonDir), `${worktree}/.git`], network: spec.settings.network };
 }
 
 /** Why the result must not be pushed (protected paths, escaping symlinks, committed secrets), or undefined. */

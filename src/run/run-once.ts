@@ -27,6 +27,7 @@ export async function runOnce(repo: RepoContext, deps: Deps): Promise<RunSummary
   const invalidIds = new Set(intakes.flatMap((intake) => intake.plan.invalid.map((task) => task.id)));
   const invalid = [...records.values()].filter(({ status }) => invalidIds.has(status.id)).map(({ status }) => status);
   const runnable = [...records.values()].filter(({ status }) => isRunnable(status, repo, deps)).sort(byQueueOrder);
+  if (runnable.length > 0) await deps.sandbox(); // no sandbox and no opt-out: stop before claiming anything
   const ran: TaskStatus[] = [];
   for (const { status, commit } of runnable) {
     if (deps.signal?.aborted) break;

@@ -229,8 +229,20 @@ describe("what becomes a task", () => {
     expect(model?.requests).toHaveLength(0);
   });
 
-  it("records the sandbox mode in the task's state and the commit's trailers", async () => {
+  it("runs agent commands in bubblewrap and records it in the task's state and the commit's trailers", async () => {
     const env = await serve({ greeting: addFile("greeting.txt", "hello") });
+    await world.commit({ ".codex-tasks.yml": taskFile({ greet: "Write a greeting file" }) }, "Add a task");
+
+    const run = await runCli(["run", "--once"], { cwd: world.clone, env });
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    const { status } = JSON.parse((await runCli(["show", "greet", "--json"], { cwd: world.clone, env })).stdout);
+    expect(status.sandbox).toBe("bubblewrap");
+    expect(await world.git.run(["log", "-1", "--format=%B", "codex/greet"], { cwd: world.remote })).toContain("Codex-Sandbox: bubblewrap");
+  });
+
+  it("runs without a sandbox only when GIT_CODEX_SANDBOX=none, loudly, and records it", async () => {
+    const env = { ...(await serve({ greeting: addFile("greeting.txt", "hello") })), GIT_CODEX_SANDBOX: "none" };
     await world.commit({ ".codex-tasks.yml": taskFile({ greet: "Write a greeting file" }) }, "Add a task");
 
     const run = await runCli(["run", "--once"], { cwd: world.clone, env });

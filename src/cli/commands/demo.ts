@@ -6,6 +6,8 @@ import { runOnce } from "../../run/run-once.ts";
 import { createLogger } from "../../util/logger.ts";
 import { createRedactor } from "../../util/redact.ts";
 import { statusTable } from "../render.ts";
+import { chooseSandbox } from "../sandbox-choice.ts";
+import { describeError } from "../../run/errors.ts";
 import { readStatuses } from "./status.ts";
 
 /** `git codex demo`: the whole pipeline, for real, offline, against a scripted model. */
@@ -17,7 +19,13 @@ export async function demoCommand(options: { env: Record<string, string | undefi
     out.write(`git-codex demo — offline. The model is a SCRIPTED DEMO MODEL (${DEMO_MODEL}) served on 127.0.0.1,\nnot a real LLM; everything else (git, worktree, tools, commit, push, state refs) is real.\n\n`);
     out.write(`== A clone (${world.clone}) of a bare remote, with this task pushed to main:\n\n${await world.git.run(["show", "HEAD:.codex-tasks.yml"])}\n`);
     out.write("== git codex run --once\n\n");
-    const deps = buildDeps({ env: world.env, logger: createLogger({ pretty: true, level: "warn", redact: createRedactor([]), destination: options.err }) });
+    const sandbox = await chooseSandbox(world.env).catch((error: unknown) => {
+      out.write(`No OS sandbox works on this machine (${describeError(error).split("\n")[0]}).\nThe demo's scripted commands (cat, sh test.sh) run without one; real tasks would refuse to.\n\n`);
+      world.env.GIT_CODEX_SANDBOX = "none";
+      return undefined;
+    });
+    if (sandbox) out.write(`Agent commands run inside ${sandbox.kind}.\n\n`);
+    const deps = buildDeps({ env: world.env, logger: createLogger({ pretty: true, level: "error", redact: createRedactor([]), destination: options.err }) });
     const repo = await openRepo(world.clone, deps);
     const summary = await runOnce(repo, deps);
     const result = summary.ran[0];

@@ -1,6 +1,8 @@
 import { createGit } from "../../git/runner.ts";
 import type { Deps } from "../../run/context.ts";
 import { loadRepoSettings } from "../repo-settings.ts";
+import { chooseSandbox } from "../sandbox-choice.ts";
+import { describeError } from "../../run/errors.ts";
 
 type Check = { name: string; ok: boolean | "warn"; detail: string };
 
@@ -16,10 +18,20 @@ export async function doctorCommand(deps: Deps, options: { cwd: string; out: Nod
   checks.push({ name: "node", ok: Number(process.versions.node.split(".")[0]) >= 24, detail: `v${process.versions.node} (needs 24 or newer)` });
   checks.push(modelCheck(deps.env));
   checks.push(await remoteCheck(git, deps));
-  checks.push({ name: "sandbox", ok: "warn", detail: "agent commands run WITHOUT an OS sandbox in this version (cleared environment, time and output limits only)" });
+  checks.push(await sandboxCheck(deps));
   checks.push({ name: "pull requests", ok: "warn", detail: deps.env.GITHUB_TOKEN || deps.env.GH_TOKEN ? "a GitHub token is set, but opening pull requests is not available in this version" : "no GITHUB_TOKEN or GH_TOKEN: results are pushed as branches only" });
   for (const check of checks) options.out.write(`${check.ok === true ? "ok  " : check.ok === "warn" ? "warn" : "FAIL"}  ${check.name.padEnd(13)} ${check.detail}\n`);
   return checks.some((check) => check.ok === false) ? 1 : 0;
+}
+
+async function sandboxCheck(deps: Deps): Promise<Check> {
+  try {
+    const choice = await chooseSandbox(deps.env);
+    if (choice.kind === "none") return { name: "sandbox", ok: "warn", detail: choice.notes.join(" ") };
+    return { name: "sandbox", ok: choice.notes.length > 0 ? "warn" : true, detail: [`${choice.kind} works`, ...choice.notes].join("; ") };
+  } catch (error) {
+    return { name: "sandbox", ok: false, detail: describeError(error) };
+  }
 }
 
 function modelCheck(env: Record<string, string | undefined>): Check {

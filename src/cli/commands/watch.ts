@@ -28,6 +28,7 @@ export async function watchCommand(options: WatchOptions): Promise<number> {
   const stateDir = xdgDir(options.env, "state");
   const paths = options.paths.length > 0 ? options.paths.map((p) => resolve(options.cwd, p)) : await configuredRepos(options.env);
   const deps = buildDeps({ env: options.env, logStream: options.err, logFile: cappedLogFile(join(stateDir, "logs", "daemon.log")) });
+  await deps.sandbox(); // without a sandbox (and no opt-out) the daemon does not start
   await runDaemon(deps, { repos: paths.map((path) => () => openRepo(path, deps)), pollMs, concurrency, perRepo, graceMs, stateDir }, options.shutdown);
   return 0;
 }
