@@ -89,3 +89,25 @@ describe("pull requests", () => {
     expect((await runCli(["show", "first"], { cwd: world.clone, env })).stdout).toMatch(/^PR\s+none: .*GITHUB_TOKEN/m);
   });
 });
+
+describe("a closed pull request", () => {
+  it.each([
+    [false, "discarded", "discarded", /pull request #1 was closed without merging/],
+    [true, "done", "merged", /^merged$/],
+  ])("merged=%s is recorded as %s (%s), once, and nothing is recreated", async (merged, state, review, reason) => {
+    const env = await withGitHub();
+    expect((await runCli(["run", "--once"], { cwd: world.clone, env })).exitCode).toBe(0);
+    const [pull] = github!.pulls("octo", "app");
+    Object.assign(pull!, { state: "closed", merged });
+
+    expect((await runCli(["run", "--once"], { cwd: world.clone, env })).exitCode).toBe(0);
+    expect((await runCli(["run", "--once"], { cwd: world.clone, env })).exitCode).toBe(0);
+
+    const status = await showJson(env);
+    expect(status).toMatchObject({ state, review });
+    expect(status.reason).toMatch(reason);
+    expect(github!.count("pulls/create")).toBe(1);
+    const log = (await runCli(["log", "first"], { cwd: world.clone, env })).stdout;
+    expect(log.match(review === "merged" ? / merged$/gm : / discarded: /gm)).toHaveLength(1);
+  });
+});
