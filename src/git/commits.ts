@@ -9,6 +9,8 @@ const FORMAT = [
   "%H", "%P", "%an", "%ae", "%ct", "%s",
   `%(trailers:key=Codex,valueonly,unfold,separator=%x1d)`,
   `%(trailers:key=Codex-Task,valueonly,separator=%x1d)`,
+  `%(trailers:key=Codex-Retry,valueonly,unfold,separator=%x1d)`,
+  `%(trailers:key=Codex-Cancel,valueonly,unfold,separator=%x1d)`,
 ].join("%x1f") + "%x1e";
 
 export interface CommitRange {
@@ -36,7 +38,7 @@ export function parseCommitLog(text: string): CommitRecord[] {
   for (const raw of text.split(RECORD)) {
     const record = raw.replace(/^\n/, "");
     if (record === "") continue;
-    const [sha = "", parents = "", authorName = "", authorEmail = "", time = "0", subject = "", codex = "", task = ""] =
+    const [sha = "", parents = "", authorName = "", authorEmail = "", time = "0", subject = "", codex = "", task = "", retry = "", cancel = ""] =
       record.split(FIELD);
     records.push({
       sha,
@@ -47,6 +49,7 @@ export function parseCommitLog(text: string): CommitRecord[] {
       subject,
       codexTrailers: splitValues(codex),
       hasTaskTrailer: splitValues(task).length > 0,
+      ...(retry || cancel ? { control: { retry: splitValues(retry), cancel: splitValues(cancel) } } : {}),
     });
   }
   return records;

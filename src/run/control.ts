@@ -14,20 +14,26 @@ const ATTEMPTS = 3;
  * within seconds (claim-keeper.ts) and stops; a queued task is never started.
  */
 export async function requestCancel(repo: RepoContext, deps: Deps, id: string, who: string): Promise<TaskStatus> {
-  return rewrite(repo, deps, id, (current, now) => {
-    if (FINAL_STATES.has(current.state)) throw new ConfigError(`task ${id} is already ${current.state}`, "nothing to cancel; `git codex retry` runs a finished task again");
-    const next: TaskStatus = { ...current, state: "cancelled", reason: `cancelled by ${who}`, updatedAt: now, finishedAt: now };
-    delete next.lease;
-    return next;
-  });
+  return rewrite(repo, deps, id, (current, now) => cancelled(current, who, now));
 }
 
 export async function requestRetry(repo: RepoContext, deps: Deps, id: string, who: string): Promise<TaskStatus> {
-  return rewrite(repo, deps, id, (current, now) => {
-    if (!current.spec) throw new ConfigError(`task ${id} is invalid and cannot be retried`, "fix the task file and push: a corrected task runs as a new version");
-    if (!FINAL_STATES.has(current.state) && current.state !== "interrupted") throw new ConfigError(`task ${id} is ${current.state}`, "retry applies to finished tasks; wait for it, or cancel it first");
-    return { version: 1, id: current.id, state: "queued", reason: `retry requested by ${who}`, spec: current.spec, baseRef: current.baseRef, base: current.base, attempts: current.attempts, queuedAt: now, updatedAt: now };
-  });
+  return rewrite(repo, deps, id, (current, now) => retried(current, who, now));
+}
+
+/** The record of a cancel request; a ConfigError when the task has already ended. */
+export function cancelled(current: TaskStatus, who: string, now: string): TaskStatus {
+  if (FINAL_STATES.has(current.state)) throw new ConfigError(`task ${current.id} is already ${current.state}`, "nothing to cancel; `git codex retry` runs a finished task again");
+  const next: TaskStatus = { ...current, state: "cancelled", reason: `cancelled by ${who}`, updatedAt: now, finishedAt: now };
+  delete next.lease;
+  return next;
+}
+
+/** The record of a retry request: queued again; a ConfigError when the task has not ended or cannot run. */
+export function retried(current: TaskStatus, who: string, now: string): TaskStatus {
+  if (!current.spec) throw new ConfigError(`task ${current.id} is invalid and cannot be retried`, "fix the task file and push: a corrected task runs as a new version");
+  if (!FINAL_STATES.has(current.state) && current.state !== "interrupted") throw new ConfigError(`task ${current.id} is ${current.state}`, "retry applies to finished tasks; wait for it, or cancel it first");
+  return { version: 1, id: current.id, state: "queued", reason: `retry requested by ${who}`, spec: current.spec, baseRef: current.baseRef, base: current.base, attempts: current.attempts, queuedAt: now, updatedAt: now };
 }
 
 async function rewrite(repo: RepoContext, deps: Deps, id: string, change: (current: TaskStatus, now: string) => TaskStatus): Promise<TaskStatus> {

@@ -4,7 +4,7 @@ import { resolveRef } from "../git/refs.ts";
 import { verifyCommits } from "../git/verify.ts";
 import { remoteHeadsNamespace } from "../git/remote.ts";
 import { MAX_TASK_FILE_BYTES, parseTaskFile, planTasks, type Plan } from "../tasks/index.ts";
-import type { ParseResult } from "../tasks/types.ts";
+import type { CommitRecord, ParseResult, SignatureStatus } from "../tasks/types.ts";
 import type { RepoContext } from "./context.ts";
 import { ConfigError } from "./errors.ts";
 
@@ -28,6 +28,9 @@ export interface Intake {
   plan: Plan;
   /** The task file as parsed, when there is one (its schedules set the daemon's timer). */
   parse?: ParseResult;
+  /** The new commits read, with their signatures when the trust policy asks for them. */
+  commits: CommitRecord[];
+  signatures?: ReadonlyMap<string, SignatureStatus>;
 }
 
 /**
@@ -54,7 +57,7 @@ export async function readIntake(repo: RepoContext, baseRef: string, nowMs: numb
     now: new Date(nowMs),
     ...(taskFile ? { taskFile } : {}),
   });
-  return { baseRef, tip, baseline, plan, ...(taskFile ? { parse: taskFile.parse } : {}) };
+  return { baseRef, tip, baseline, plan, commits, ...(signatures ? { signatures } : {}), ...(taskFile ? { parse: taskFile.parse } : {}) };
 }
 
 async function readTaskFile(repo: RepoContext, tip: string) {

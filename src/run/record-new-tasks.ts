@@ -5,9 +5,16 @@ import { ConfigError } from "./errors.ts";
 import { readFollowUps } from "./follow-up-intake.ts";
 import { baselineRef, readIntake, type Intake } from "./intake.ts";
 import { reviewOutcomes } from "./review.ts";
+import { controlUpdates } from "./control-trailers.ts";
 import { loadStatuses } from "./statuses.ts";
 
 const ATTEMPTS = 3;
+
+/** One update per task in a batch: a person's request (first) wins over what review noticed. */
+function withoutTwice<T extends { status: { id: string } }>(updates: T[]): T[] {
+  const seen = new Set<string>();
+  return updates.filter((u) => !seen.has(u.status.id) && Boolean(seen.add(u.status.id)));
+}
 
 /**
  * One intake: fetch, plan what the watched branches and the result branches ask for,
@@ -32,7 +39,7 @@ async function recordUnderLock(repo: RepoContext, deps: Deps): Promise<Intake[]>
       tasks: [...intakes.flatMap((i) => i.plan.tasks), ...followUps.tasks],
       invalid: intakes.flatMap((i) => i.plan.invalid),
       refused: [...intakes.flatMap((i) => i.plan.refused), ...followUps.refused],
-      updates: await reviewOutcomes(repo, records, watched.map((w) => w.tip), nowMs),
+      updates: withoutTwice([...controlUpdates(repo, intakes, records, nowMs), ...(await reviewOutcomes(repo, records, watched.map((w) => w.tip), nowMs))]),
       baselines: [...intakes.map((i) => ({ ref: baselineRef(i.baseRef), tip: i.tip, old: i.baseline })), ...followUps.moves],
     };
     const result = await enqueue(repo, batch, new Set(records.map((r) => r.status.id)), nowMs);

@@ -85,6 +85,8 @@ export interface CommitRecord {
   codexTrailers: string[];
   /** True when the commit carries a `Codex-Task:` trailer, i.e. it claims to be a bot result. */
   hasTaskTrailer: boolean;
+  /** `Codex-Retry:` and `Codex-Cancel:` trailers: requests about existing tasks. */
+  control?: { retry: string[]; cancel: string[] };
 }
 
 export interface Requester {

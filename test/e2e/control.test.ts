@@ -84,3 +84,32 @@ describe("retry and cancel", () => {
     expect(cancel.stderr).toMatch(/is already done\n\s+To resolve: nothing to cancel/);
   });
 });
+
+describe("control trailers on the watched branch", () => {
+  it("Codex-Retry: queues a failed task again and the same run finishes it", async () => {
+    await world.commit({ ".codex-tasks.yml": TASKS }, "Add a task");
+    expect((await runCli(["run", "--once"], { cwd: world.clone, env: env() })).exitCode).toBe(1);
+    failing = false;
+
+    await world.commit({}, "Try that again\n\nCodex-Retry: flaky\n");
+    const run = await runCli(["run", "--once"], { cwd: world.clone, env: env() });
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(await show()).toMatchObject({ state: "done", attempts: 2 });
+    const log = (await runCli(["log", "flaky"], { cwd: world.clone, env: env() })).stdout;
+    expect(log).toMatch(/queued: retry requested by Ada Lovelace \([0-9a-f]{7}\)/);
+  });
+
+  it("Codex-Cancel: cancels a queued task before anything runs it, and is applied once", async () => {
+    await world.commit({ ".codex-tasks.yml": TASKS }, "Add a task");
+    expect((await runCli(["run", "--once"], { cwd: world.clone, env: world.env })).exitCode).toBe(2);
+
+    await world.commit({}, "Not this one\n\nCodex-Cancel: flaky\n");
+    failing = false;
+    expect((await runCli(["run", "--once"], { cwd: world.clone, env: env() })).exitCode).toBe(0);
+    expect((await runCli(["run", "--once"], { cwd: world.clone, env: env() })).exitCode).toBe(0);
+
+    expect(await show()).toMatchObject({ state: "cancelled" });
+    expect(server.requests).toHaveLength(0);
+  });
+});
