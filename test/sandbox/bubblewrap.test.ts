@@ -113,7 +113,8 @@ describe.skipIf(!hasBwrap)("bubblewrap executor (real bwrap)", () => {
 
     const connect = (network: SandboxPolicy["network"]) =>
       createBubblewrapExecutor(world.policy({ network })).run({
-        argv: [process.execPath, "-e", `require("net").connect(${port}, "127.0.0.1").on("data", (d) => { process.stdout.write(d); process.exit(0); }).on("error", (e) => { console.log(e.code); process.exit(3); })`],
+        // bash from the system paths: Node may live under /tmp, which the sandbox replaces.
+        argv: ["bash", "-c", `exec 3<>/dev/tcp/127.0.0.1/${port} 2>/dev/null || { echo ECONNREFUSED; exit 3; }; head -n 1 <&3`],
         cwd: world.worktree,
         timeoutMs: 20_000,
       });
