@@ -1,5 +1,6 @@
 import type { CommandExecutor, CommandRequest } from "../agent/types.ts";
 import { runProcess, type ProcessResult } from "../util/process.ts";
+import { emptyCommandResult } from "./command-result.ts";
 
 export interface ExecutorOptions {
   env: Record<string, string>;
@@ -9,14 +10,14 @@ export interface ExecutorOptions {
 /**
  * Runs agent commands directly on the host, with a cleared environment, a timeout, an
  * output cap and a process-group kill, but no OS isolation. Used only where the user chose
- * `sandbox: none`; every run records it.
+ * `GIT_CODEX_SANDBOX=none`; every run records it.
  */
 export function createUnsandboxedExecutor(options: ExecutorOptions): CommandExecutor {
   return {
     sandbox: "none",
     run(request: CommandRequest): Promise<ProcessResult> {
       const [file, ...args] = request.argv;
-      if (!file) return Promise.resolve(emptyCommand());
+      if (!file) return Promise.resolve(emptyCommandResult());
       return runProcess(file, args, {
         cwd: request.cwd,
         env: options.env,
@@ -28,6 +29,3 @@ export function createUnsandboxedExecutor(options: ExecutorOptions): CommandExec
   };
 }
 
-function emptyCommand(): ProcessResult {
-  return { stdout: "", stderr: "empty command", exitCode: null, signal: null, timedOut: false, aborted: false, truncated: false, spawnError: "empty command", durationMs: 0 };
-}
