@@ -2,6 +2,7 @@ import { changedFiles, commitWorktree, formatCommitMessage, type ChangedFile } f
 import { createWorktree } from "../git/worktree.ts";
 import { buildInstructions, readAgentsMd } from "../agent/instructions.ts";
 import { runAgent } from "../agent/loop.ts";
+import { unenforceableUsd } from "../agent/budget.ts";
 import type { AgentEvent, AgentResult, PlanStep } from "../agent/types.ts";
 import type { TaskSpec } from "../tasks/types.ts";
 import type { Deps, ExecutorRequest, RepoContext } from "./context.ts";
@@ -39,6 +40,8 @@ export async function executeTask(repo: RepoContext, deps: Deps, spec: TaskSpec,
     const executor = await deps.executor(await executorRequest(repo, spec, slot));
     const { sandbox } = executor;
     if (sandbox === "none") repo.log.warn({ task: spec.id }, "agent commands run WITHOUT an OS sandbox (cleared environment, time and output limits only)");
+    const usdWarning = unenforceableUsd(spec.settings.budget, spec.settings.model);
+    if (usdWarning) repo.log.warn({ task: spec.id }, usdWarning);
     if (spec.settings.network.length > 0) repo.log.warn({ task: spec.id, hosts: spec.settings.network }, "the task's network list opens all network access: the sandbox cannot restrict hosts");
     const agent = await runAgent({
       client: deps.modelClient(spec.settings),
