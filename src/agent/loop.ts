@@ -87,6 +87,7 @@ async function runCalls(state: RunState, options: AgentOptions, calls: readonly 
     executor: options.executor,
     maxOutputChars: options.maxToolOutputChars ?? DEFAULT_MAX_TOOL_OUTPUT,
     signal: options.signal,
+    remainingMs: () => options.budget.minutes * 60_000 - elapsedMs(state, options),
     setPlan: ({ plan, explanation }: { plan: AgentResult["plan"]; explanation?: string }) => {
       state.plan = plan;
       state.transcript.add({ type: "plan", plan, ...(explanation ? { explanation } : {}) });

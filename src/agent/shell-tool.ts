@@ -18,6 +18,8 @@ export interface ShellContext {
   executor: CommandExecutor;
   maxOutputChars: number;
   signal?: AbortSignal;
+  /** Milliseconds left in the task's time budget: no command runs longer. */
+  remainingMs?: () => number;
 }
 
 /** Reads the model's arguments, or says what is wrong with them. */
@@ -63,9 +65,11 @@ export async function runShell(args: ShellArgs, ctx: ShellContext): Promise<{ ou
   const place = await resolveWorkdir(ctx.workdir, args.workdir);
   const shown = describeCommand(args.command);
   if ("error" in place) return { output: place.error, summary: `${shown} (rejected workdir)` };
-  const result = await ctx.executor.run({ argv: args.command, cwd: place.cwd, timeoutMs: args.timeoutMs, signal: ctx.signal });
+  // A command never outlives the task's time budget, whatever timeout the model asked for.
+  const timeoutMs = Math.max(1, Math.min(args.timeoutMs, ctx.remainingMs?.() ?? args.timeoutMs));
+  const result = await ctx.executor.run({ argv: args.command, cwd: place.cwd, timeoutMs, signal: ctx.signal });
   return {
-    output: formatShellResult(result, args.timeoutMs, ctx.maxOutputChars),
+    output: formatShellResult(result, timeoutMs, ctx.maxOutputChars),
     summary: `${shown} → ${result.exitCode ?? (result.timedOut ? "timed out" : "killed")}`,
   };
 }

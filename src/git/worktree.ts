@@ -1,4 +1,5 @@
-import { realpath, rm } from "node:fs/promises";
+import { realpath } from "node:fs/promises";
+import { removeTree } from "../util/remove-tree.ts";
 import { hostname } from "node:os";
 import { assertNotOption, type Git } from "./runner.ts";
 
@@ -30,7 +31,9 @@ export async function removeWorktree(git: Git, path: string): Promise<void> {
   // Twice --force removes a locked worktree; if git cannot, the folder goes and prune forgets it.
   const result = await git.probe(["worktree", "remove", "--force", "--force", path]);
   if (result.exitCode !== 0) {
-    await rm(path, { recursive: true, force: true });
+    // prune skips locked worktrees: unlock first, then the folder goes (read-only parts too).
+    await git.probe(["worktree", "unlock", path]);
+    await removeTree(path);
     await git.run(["worktree", "prune"]);
   }
 }

@@ -1,5 +1,5 @@
 import { changedFiles, commitWorktree, formatCommitMessage, type ChangedFile } from "../git/commit.ts";
-import { createWorktree } from "../git/worktree.ts";
+import { createWorktree, type Worktree } from "../git/worktree.ts";
 import { buildInstructions, readAgentsMd } from "../agent/instructions.ts";
 import { runAgent } from "../agent/loop.ts";
 import { unenforceableUsd } from "../agent/budget.ts";
@@ -35,8 +35,10 @@ export interface Execution {
  */
 export async function executeTask(repo: RepoContext, deps: Deps, spec: TaskSpec, runId: string, signal?: AbortSignal, onPlan?: (plan: PlanStep[]) => void): Promise<Execution> {
   const slot = await createSlot(repo.settings.worktreeRoot, spec.id, deps);
+  let created: Worktree | undefined;
   try {
-    await using worktree = await createWorktree(repo.git, slot.worktree, spec.base);
+    const worktree = await createWorktree(repo.git, slot.worktree, spec.base);
+    created = worktree;
     const executor = await deps.executor(await executorRequest(repo, spec, slot));
     const { sandbox } = executor;
     if (sandbox === "none") repo.log.warn({ task: spec.id }, "agent commands run WITHOUT an OS sandbox (cleared environment, time and output limits only)");
@@ -71,7 +73,10 @@ export async function executeTask(repo: RepoContext, deps: Deps, spec: TaskSpec,
     if (agent.verify === "failed") return { state: "failed", reason: `verification failed: ${spec.settings.verify}`, agent, sandbox, commit, files };
     return { state: "done", agent, sandbox, commit, files };
   } finally {
-    await removeSlot(slot);
+    // A cleanup failure is logged, never put in place of the task's result.
+    const warn = (error: unknown) => repo.log.warn({ task: spec.id, err: String(error) }, "could not remove the task's worktree or folder; the next start tries again");
+    await created?.remove().catch(warn);
+    await removeSlot(slot).catch(warn);
   }
 }
 

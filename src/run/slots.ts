@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { removeTree } from "../util/remove-tree.ts";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { isProcessAlive } from "../git/worktree.ts";
@@ -24,7 +25,7 @@ export async function createSlot(root: string, taskId: string, owner: { host: st
 }
 
 export async function removeSlot(slot: Slot): Promise<void> {
-  await rm(slot.dir, { recursive: true, force: true });
+  await removeTree(slot.dir);
 }
 
 /**
@@ -38,8 +39,12 @@ export async function removeStaleSlots(root: string, host: string): Promise<stri
     const owner = await readFile(join(dir, OWNER_FILE), "utf8").catch(() => undefined);
     const [ownerHost, pid] = (owner ?? "").trim().split(" ");
     if (owner !== undefined && (ownerHost !== host || isProcessAlive(Number(pid)))) continue;
-    await rm(dir, { recursive: true, force: true });
-    removed.push(dir);
+    try {
+      await removeTree(dir);
+      removed.push(dir);
+    } catch {
+      // Left for the next start; a slot that cannot be removed must not stop the work.
+    }
   }
   return removed;
 }
