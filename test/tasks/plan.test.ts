@@ -1,21 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { definitionHash, parseTaskFile, planTasks } from "../../src/tasks/index.ts";
-import type { CommitRecord, PlanInput } from "../../src/tasks/index.ts";
+import type { PlanInput } from "../../src/tasks/index.ts";
 
-const BOT = "codex@bot.invalid";
-const TIP = "f".repeat(40);
-
-const commit = (sha: string, overrides: Partial<CommitRecord> = {}): CommitRecord => ({
-  sha: sha.repeat(40).slice(0, 40),
-  parents: [],
-  authorName: "Ada",
-  authorEmail: "ada@example.com",
-  committedAt: 0,
-  subject: "work",
-  codexTrailers: [],
-  hasTaskTrailer: false,
-  ...overrides,
-});
+import { BOT, TIP, commitRecord as commit } from "./commit-record.ts";
 
 const input = (overrides: Partial<PlanInput> = {}): PlanInput => ({
   baseRef: "main",

@@ -2,17 +2,9 @@ import { describe, expect, it } from "vitest";
 import { isBotCommit, taskInstructions } from "../../src/tasks/index.ts";
 import type { CommitRecord } from "../../src/tasks/index.ts";
 
-const commit = (overrides: Partial<CommitRecord>): CommitRecord => ({
-  sha: "a".repeat(40),
-  parents: [],
-  authorName: "Ada",
-  authorEmail: "ada@example.com",
-  committedAt: 0,
-  subject: "work",
-  codexTrailers: [],
-  hasTaskTrailer: false,
-  ...overrides,
-});
+import { commitRecord } from "./commit-record.ts";
+
+const commit = (overrides: Partial<CommitRecord>): CommitRecord => commitRecord("a", overrides);
 
 describe("taskInstructions", () => {
   it("trims trailer values and drops empty ones", () => {
