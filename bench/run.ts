@@ -1,18 +1,38 @@
 /**
- * npm run bench [-- --files N --runs K]: per-task overhead of `git codex run --once` with an
- * instant scripted model, against plain git doing the same work in the same run.
+ * npm run bench [-- --only overhead|pickup|idle] [--files N --runs K] [--idle-seconds S] [--daemon-cli PATH]:
+ * - overhead: per-task overhead of `git codex run --once` with an instant scripted model,
+ *   against plain git doing the same work in the same run;
+ * - pickup: push → "task started" latency of `git codex watch`, local and polled (bench/daemon.ts);
+ * - idle: CPU and RSS of one daemon watching 10 repositories with nothing to do.
+ * The daemon parts start `node src/cli.ts watch`; --daemon-cli dist/cli.js starts the build instead.
  */
 import { rm } from "node:fs/promises";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { startScriptedServer } from "../src/demo/scripted-server.ts";
 import { runProcess } from "../src/util/process.ts";
+import { idleSection, pickupSection } from "./daemon.ts";
+import { SOURCE_CLI, startInstantModel } from "./daemon-process.ts";
 import { createBenchRepo, type BenchRepo } from "./fixture.ts";
 
 const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
-const { values } = parseArgs({ options: { files: { type: "string", default: "20000" }, runs: { type: "string", default: "5" } } });
+const { values } = parseArgs({
+  options: {
+    files: { type: "string", default: "20000" },
+    runs: { type: "string", default: "5" },
+    only: { type: "string" },
+    "idle-seconds": { type: "string", default: "60" },
+    "daemon-cli": { type: "string" },
+  },
+});
 const files = Number(values.files);
 const runs = Number(values.runs);
+const idleSeconds = Number(values["idle-seconds"]);
+const daemonCli = values["daemon-cli"] === undefined ? SOURCE_CLI : resolve(values["daemon-cli"]);
+const PARTS = ["overhead", "pickup", "idle"] as const;
+if (values.only !== undefined && !(PARTS as readonly string[]).includes(values.only)) throw new Error(`--only must be one of ${PARTS.join(", ")}`);
+if (!(idleSeconds > 0)) throw new Error("--idle-seconds must be a positive number");
+const selected = (part: (typeof PARTS)[number]): boolean => values.only === undefined || values.only === part;
 
 // Plain git doing what a task needs: fetch, a fresh worktree, one commit, a push, removal.
 const FRESH_FLOOR = `set -e
@@ -51,31 +71,33 @@ function median(xs: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
-const repo = await createBenchRepo(files);
-const server = await startScriptedServer({
-  script: ({ body }) => JSON.stringify(body.input).includes("function_call_output")
-    ? { text: "Added the file." }
-    : { toolCalls: [{ name: "apply_patch", arguments: { input: "*** Begin Patch\n*** Add File: bench.txt\n+bench\n*** End Patch" } }] },
-});
-try {
-  const floors: number[] = [];
-  const ours: number[] = [];
-  // Interleaved, so both see the same machine load; the first of each warms caches.
-  for (let n = 0; n <= runs; n++) {
-    const f = await floor(repo, n);
-    const o = await gitCodex(repo, n, server.url);
-    if (n === 0) continue;
-    floors.push(f);
-    ours.push(o);
+async function overhead(): Promise<void> {
+  const repo = await createBenchRepo(files);
+  const server = await startInstantModel();
+  try {
+    const floors: number[] = [];
+    const ours: number[] = [];
+    // Interleaved, so both see the same machine load; the first of each warms caches.
+    for (let n = 0; n <= runs; n++) {
+      const f = await floor(repo, n);
+      const o = await gitCodex(repo, n, server.url);
+      if (n === 0) continue;
+      floors.push(f);
+      ours.push(o);
+    }
+    const demo = await timed(() => must(runProcess(process.execPath, [CLI, "demo"], { cwd: repo.root, env: { PATH: process.env.PATH, HOME: repo.env.HOME } }), "demo"));
+    const row = (name: string, ms: number, ratio = "") => `| ${name} | ${ms.toFixed(0)} | ${ratio} |`;
+    console.log(`\nnpm run bench -- --only overhead --files ${files} --runs ${runs}   (median of ${runs}; node ${process.version})\n`);
+    console.log("| measurement | ms | ratio to fresh floor |\n|---|---:|---:|");
+    console.log(row("fresh floor: fetch, worktree add, commit, push, worktree remove (plain git)", median(floors), "1.00×"));
+    console.log(row("git codex run --once, one trailer task, instant model (whole process)", median(ours), `${(median(ours) / median(floors)).toFixed(2)}×`));
+    console.log(row("git codex demo (whole process, fixture included)", demo));
+  } finally {
+    await server.close();
+    await rm(repo.root, { recursive: true, force: true });
   }
-  const demo = await timed(() => must(runProcess(process.execPath, [CLI, "demo"], { cwd: repo.root, env: { PATH: process.env.PATH, HOME: repo.env.HOME } }), "demo"));
-  const row = (name: string, ms: number, ratio = "") => `| ${name} | ${ms.toFixed(0)} | ${ratio} |`;
-  console.log(`\nnpm run bench -- --files ${files} --runs ${runs}   (median of ${runs}; node ${process.version})\n`);
-  console.log("| measurement | ms | ratio to fresh floor |\n|---|---:|---:|");
-  console.log(row("fresh floor: fetch, worktree add, commit, push, worktree remove (plain git)", median(floors), "1.00×"));
-  console.log(row("git codex run --once, one trailer task, instant model (whole process)", median(ours), `${(median(ours) / median(floors)).toFixed(2)}×`));
-  console.log(row("git codex demo (whole process, fixture included)", demo));
-} finally {
-  await server.close();
-  await rm(repo.root, { recursive: true, force: true });
 }
+
+if (selected("overhead")) await overhead();
+if (selected("pickup")) console.log(`\n${await pickupSection(daemonCli)}`);
+if (selected("idle")) console.log(`\n${await idleSection(idleSeconds, daemonCli)}`);
