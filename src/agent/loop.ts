@@ -3,7 +3,7 @@ import { addUsage, budgetExceeded } from "./budget.ts";
 import { classifyModelError } from "./model-errors.ts";
 import { ModelRequestError, withRetry } from "./retry.ts";
 import { appendItem, elapsedMs, emit, finalMessage, newRunState, type RunState, type Stop } from "./run-state.ts";
-import { TOOL_SPECS, executeTool } from "./tools.ts";
+import { checkToolNames, executeTool, toolSpecs } from "./tools.ts";
 import { redactDeep } from "./transcript.ts";
 import { runVerify, verifyFailureMessage } from "./verify.ts";
 
@@ -20,6 +20,7 @@ type FunctionCall = Extract<Item, { type: "function_call" }>;
  * retry, or on abort. A finished run is verified; failures go back to the model.
  */
 export async function runAgent(options: AgentOptions): Promise<AgentResult> {
+  checkToolNames(options.tools ?? []);
   const state = newRunState(options);
   const stop = await drive(state, options);
   state.transcript.add({ type: "stop", outcome: stop.outcome, ...(stop.reason ? { reason: stop.reason } : {}) });
@@ -63,7 +64,7 @@ async function drive(state: RunState, options: AgentOptions): Promise<Stop> {
 
 function request(state: RunState, options: AgentOptions): Promise<ModelResponse> {
   const { client, clock, signal } = options;
-  const body = { model: options.model, instructions: options.instructions, items: [...state.items], tools: [...TOOL_SPECS], signal };
+  const body = { model: options.model, instructions: options.instructions, items: [...state.items], tools: toolSpecs(options.tools), signal };
   return withRetry(() => client.complete(body), {
     clock,
     signal,
@@ -98,7 +99,7 @@ async function runCalls(state: RunState, options: AgentOptions, calls: readonly 
     // Every call gets an output, even after an abort: the conversation must stay well formed.
     const outcome = options.signal?.aborted
       ? { output: "Not run: the task was cancelled.", summary: `${call.name}: skipped` }
-      : await executeTool(call, ctx);
+      : await executeTool(call, ctx, options.tools);
     // Tool output is scrubbed before the model sees it, not only before it is recorded.
     appendItem(state, { type: "function_call_output", callId: call.callId, output: options.redact(outcome.output) });
     emit(options, { type: "tool", name: call.name, summary: options.redact(outcome.summary) });

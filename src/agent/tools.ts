@@ -3,6 +3,7 @@ import { parsePlanArgs, summarizePlan, type PlanUpdate } from "./plan-tool.ts";
 import { parseShellArgs, runShell, type ShellContext } from "./shell-tool.ts";
 import { TOOL_SPECS } from "./tool-specs.ts";
 import { truncateOutput } from "./truncate.ts";
+import type { AgentTool, ToolOutcome, ToolSpec } from "./types.ts";
 
 export { TOOL_SPECS } from "./tool-specs.ts";
 
@@ -13,22 +14,18 @@ export interface ToolCall {
 }
 
 export interface ToolContext extends ShellContext {
+  remainingMs(): number;
   /** Receives a validated plan; the loop keeps it, so the tools hold no state. */
   setPlan(update: PlanUpdate): void;
 }
 
-export interface ToolOutcome {
-  /** What the model reads as the call's result. */
-  output: string;
-  /** One line for logs and progress. */
-  summary: string;
-}
+export type { ToolOutcome } from "./types.ts";
 
 /**
  * Runs one tool call. Never throws: whatever goes wrong becomes text the model can read
  * and correct, so a bad call costs one turn rather than the task.
  */
-export async function executeTool(call: ToolCall, ctx: ToolContext): Promise<ToolOutcome> {
+export async function executeTool(call: ToolCall, ctx: ToolContext, extra: readonly AgentTool[] = []): Promise<ToolOutcome> {
   const args = parseArguments(call.arguments);
   if (typeof args === "string") {
     return { output: `${call.name}: ${args}; the arguments must be a JSON object`, summary: `${call.name}: invalid arguments` };
@@ -42,7 +39,9 @@ export async function executeTool(call: ToolCall, ctx: ToolContext): Promise<Too
       case "update_plan":
         return plan(args, ctx);
       default: {
-        const known = TOOL_SPECS.map((spec) => spec.name).join(", ");
+        const tool = extra.find((candidate) => candidate.spec.name === call.name);
+        if (tool) return await tool.run(args, ctx);
+        const known = toolSpecs(extra).map((spec) => spec.name).join(", ");
         return { output: `unknown tool ${JSON.stringify(call.name)}; the tools are: ${known}`, summary: `unknown tool ${call.name}` };
       }
     }
@@ -91,4 +90,18 @@ function plan(args: Record<string, unknown>, ctx: ToolContext): ToolOutcome {
   if (typeof update === "string") return { output: update, summary: "update_plan: invalid arguments" };
   ctx.setPlan(update);
   return { output: "Plan updated", summary: `update_plan: ${summarizePlan(update.plan)}` };
+}
+
+/** Every tool the model is offered: the built-in ones first, so the prompt prefix stays stable. */
+export function toolSpecs(extra: readonly AgentTool[] = []): ToolSpec[] {
+  return [...TOOL_SPECS, ...extra.map((tool) => tool.spec)];
+}
+
+/** Throws when two tools share a name: the model could not tell which one it calls. */
+export function checkToolNames(extra: readonly AgentTool[]): void {
+  const seen = new Set<string>();
+  for (const spec of toolSpecs(extra)) {
+    if (seen.has(spec.name)) throw new Error(`two agent tools are named ${JSON.stringify(spec.name)}`);
+    seen.add(spec.name);
+  }
 }

@@ -20,6 +20,33 @@ export interface ToolSpec {
   parameters: Record<string, unknown>;
 }
 
+/** What the model reads as a tool call's result, and one line for logs and progress. */
+export interface ToolOutcome {
+  output: string;
+  summary: string;
+}
+
+/** What a tool beyond the built-in ones is given for one call. */
+export interface AgentToolContext {
+  /** Absolute path of the worktree. */
+  workdir: string;
+  /** Max characters of output the model should get; longer output is truncated with a marker. */
+  maxOutputChars: number;
+  /** Milliseconds left in the task's time budget. */
+  remainingMs(): number;
+  signal?: AbortSignal;
+}
+
+/**
+ * A tool beyond shell, apply_patch and update_plan (MCP servers, web_fetch, images,
+ * memory), offered to the model next to them. `run` may throw: the loop turns the error
+ * into text the model reads, as it does for the built-in tools.
+ */
+export interface AgentTool {
+  spec: ToolSpec;
+  run(args: Record<string, unknown>, ctx: AgentToolContext): Promise<ToolOutcome>;
+}
+
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
@@ -109,6 +136,8 @@ export interface AgentOptions {
   maxVerifyRounds?: number;
   /** Max characters of one tool output given to the model. Default 16 000. */
   maxToolOutputChars?: number;
+  /** Tools offered besides the built-in ones; names must not collide with them or each other. */
+  tools?: readonly AgentTool[];
   /** Scrubs secrets from anything recorded. */
   redact: (text: string) => string;
   onEvent?: (event: AgentEvent) => void;

@@ -2,10 +2,36 @@ import { readFile, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { call, startHarness, toolOutputs } from "../helpers/agent-harness.ts";
+import type { AgentTool } from "../../src/agent/types.ts";
 
 const done = { text: "Done." };
 
+const echoTool: AgentTool = {
+  spec: { name: "echo", description: "Echoes its text.", parameters: { type: "object", properties: { text: { type: "string" } }, required: ["text"] } },
+  run: async (args) => {
+    if (args.text === "boom") throw new Error("echo broke");
+    return { output: `echo: ${String(args.text)}`, summary: "echo" };
+  },
+};
+
 describe("runAgent tool calls", () => {
+  it("offers extra tools after the built-in ones and runs them; a throwing tool becomes text", async () => {
+    await using h = await startHarness({ script: [call("echo", { text: "hi" }), call("echo", { text: "boom" }), done] });
+    const result = await h.run({ tools: [echoTool] });
+
+    expect(result.outcome).toBe("completed");
+    const offered = (h.server.requests[0]?.body.tools as { name: string }[]).map((tool) => tool.name);
+    expect(offered).toEqual(["shell", "apply_patch", "update_plan", "echo"]);
+    expect(toolOutputs(h.server)).toEqual(["echo: hi", "echo failed: echo broke"]);
+  });
+
+  it("refuses extra tools whose names collide with another tool", async () => {
+    await using h = await startHarness({ script: [done] });
+    const shadow = { ...echoTool, spec: { ...echoTool.spec, name: "shell" } };
+    await expect(h.run({ tools: [shadow] })).rejects.toThrow('two agent tools are named "shell"');
+    expect(h.server.requests).toHaveLength(0);
+  });
+
   it("answers an unknown tool with an error the model can read, and continues", async () => {
     await using h = await startHarness({ script: [call("browse_web", { url: "https://example.com" }), done] });
     const result = await h.run();
