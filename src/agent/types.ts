@@ -81,11 +81,26 @@ export interface CommandRequest {
   signal?: AbortSignal;
 }
 
-/** Runs one agent command (later inside the OS sandbox). */
+/** How to start one command inside the sandbox, for a caller that keeps it running (stdio servers, other agents). */
+export interface Launch {
+  file: string;
+  args: string[];
+  cwd: string;
+  /** The complete environment: nothing may be inherited from the bot. */
+  env: Record<string, string>;
+}
+
+/** Runs agent commands inside the OS sandbox. */
 export interface CommandExecutor {
   /** e.g. "none" or "bubblewrap"; recorded in state and trailers. */
   readonly sandbox: string;
+  /** Runs a command to completion, with a timeout and an output cap. */
   run(request: CommandRequest): Promise<ProcessResult>;
+  /**
+   * The same isolation as `run`, for a process the caller spawns and talks to itself
+   * (in its own process group, killed with it). `argv` must not be empty.
+   */
+  launch(request: { argv: string[]; cwd: string }): Promise<Launch>;
 }
 
 export type PlanStatus = "pending" | "in_progress" | "completed";

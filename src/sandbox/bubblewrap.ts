@@ -38,5 +38,10 @@ export function createBubblewrapExecutor(policy: SandboxPolicy, options: Bubblew
         signal: request.signal,
       });
     },
+    async launch(request) {
+      const hidden = await findHidden(policy.hide);
+      const args = bubblewrapArgs(policy, request, { hidden, disableUserns: options.disableUserns ?? true });
+      return { file: bwrap, args, cwd: policy.worktree, env: { ...policy.env } };
+    },
   };
 }

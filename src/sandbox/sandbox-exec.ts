@@ -35,6 +35,10 @@ export function createSandboxExecExecutor(policy: SandboxPolicy, options: Sandbo
         signal: request.signal,
       });
     },
+    async launch(request) {
+      profile ??= realPolicy(policy).then(sandboxExecProfile);
+      return { file: SANDBOX_EXEC, args: ["-p", await profile, "--", ...request.argv], cwd: request.cwd, env: { ...policy.env } };
+    },
   };
 }
 

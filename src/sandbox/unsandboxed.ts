@@ -26,6 +26,10 @@ export function createUnsandboxedExecutor(options: ExecutorOptions): CommandExec
         signal: request.signal,
       });
     },
+    launch(request) {
+      const [file = "", ...args] = request.argv;
+      return Promise.resolve({ file, args, cwd: request.cwd, env: { ...options.env } });
+    },
   };
 }
 

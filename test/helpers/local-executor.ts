@@ -15,5 +15,9 @@ export function createLocalExecutor(options: { onRun?: (argv: string[]) => void 
         signal: request.signal,
       });
     },
+    launch(request) {
+      const [file = "", ...args] = request.argv;
+      return Promise.resolve({ file, args, cwd: request.cwd, env: { PATH: process.env.PATH ?? "", HOME: request.cwd, LANG: "C.UTF-8" } });
+    },
   };
 }

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:net";
 import { once } from "node:events";
 import { readdirSync, readFileSync } from "node:fs";
@@ -19,6 +20,19 @@ describe.skipIf(!hasBwrap)("bubblewrap executor (real bwrap)", () => {
 
   const sh = (script: string, policy: Partial<SandboxPolicy> = {}, extra: string[] = []) =>
     createBubblewrapExecutor(world.policy(policy)).run({ argv: ["sh", "-c", script, "sh", ...extra], cwd: world.worktree, timeoutMs: 20_000 });
+
+  it("launches a long-lived process with the same isolation, talking over stdio", async () => {
+    const launch = await createBubblewrapExecutor(world.policy()).launch({ argv: ["sh", "-c", 'read line; echo "got $line"; cat "$1/.ssh/id_rsa" 2>&1; touch /etc/x 2>&1', "sh", world.userHome], cwd: world.worktree });
+    const child = spawn(launch.file, launch.args, { cwd: launch.cwd, env: launch.env, stdio: ["pipe", "pipe", "pipe"] });
+    child.stdin.end("ping\n");
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    const [code] = (await once(child, "close")) as [number];
+    expect(out).toMatch(/^got ping\n/);
+    expect(out).not.toContain("PRIVATE KEY");
+    expect(out).toMatch(/Read-only file system/);
+    expect(code).not.toBe(0);
+  });
 
   it("lets a command write inside the worktree, its home and its tmp", async () => {
     const result = await sh('echo a > file.txt && echo b > "$HOME/h" && echo c > "$TMPDIR/t" && cat file.txt "$HOME/h" "$TMPDIR/t"');
