@@ -15,6 +15,7 @@ import { describeFindings, scanForSecrets } from "./secret-scan.ts";
 import { treeChanges } from "../git/tree-changes.ts";
 import { addedLines } from "../git/added-lines.ts";
 import { secretValues } from "../util/redact.ts";
+import { agentTools, type AgentToolsInput } from "./agent-tools.ts";
 
 export interface Execution {
   state: "done" | "no-changes" | "failed";
@@ -45,23 +46,7 @@ export async function executeTask(repo: RepoContext, deps: Deps, spec: TaskSpec,
     const usdWarning = unenforceableUsd(spec.settings.budget, spec.settings.model);
     if (usdWarning) repo.log.warn({ task: spec.id }, usdWarning);
     if (spec.settings.network.length > 0) repo.log.warn({ task: spec.id, hosts: spec.settings.network }, "the task's network list opens all network access: the sandbox cannot restrict hosts");
-    const agent = await runAgent({
-      client: deps.modelClient(spec.settings),
-      executor,
-      clock: deps.clock,
-      model: spec.settings.model,
-      workdir: worktree.path,
-      instructions: buildInstructions({ workdir: worktree.path, sandbox: executor.sandbox, verify: spec.settings.verify, agentsMd: await readAgentsMd(worktree.path) }),
-      prompt: spec.prompt,
-      budget: spec.settings.budget,
-      verify: spec.settings.verify,
-      redact: deps.redact,
-      onEvent: (event) => {
-        reportProgress(deps, spec.id, event);
-        if (event.type === "plan") onPlan?.(event.plan);
-      },
-      signal,
-    });
+    const agent = await runTaskAgent({ repo, deps, spec, workdir: worktree.path, executor, ...(signal ? { signal } : {}) }, onPlan);
     if (agent.outcome !== "completed") return { state: "failed", reason: agent.reason ?? agent.outcome, agent, sandbox };
     const message = formatCommitMessage(commitSubject(spec), deps.redact(agent.finalMessage), commitTrailers({ spec, agent, runId, sandbox: executor.sandbox, bot: repo.settings.bot }));
     const commit = await commitWorktree(worktree.git, spec.base, message, repo.settings.bot);
@@ -78,6 +63,33 @@ export async function executeTask(repo: RepoContext, deps: Deps, spec: TaskSpec,
     await created?.remove().catch(warn);
     await removeSlot(slot).catch(warn);
   }
+}
+
+/**
+ * The agent's part of a task, in the worktree and sandbox: tools started for it are stopped
+ * before the bot commits, so nothing writes to the worktree while the commit is made.
+ */
+async function runTaskAgent(input: AgentToolsInput, onPlan?: (plan: PlanStep[]) => void): Promise<AgentResult> {
+  const { deps, spec, workdir, executor, signal } = input;
+  await using toolSet = await agentTools(input);
+  return runAgent({
+    client: deps.modelClient(spec.settings),
+    executor,
+    clock: deps.clock,
+    model: spec.settings.model,
+    workdir,
+    instructions: buildInstructions({ workdir, sandbox: executor.sandbox, verify: spec.settings.verify, agentsMd: await readAgentsMd(workdir) }),
+    prompt: spec.prompt,
+    budget: spec.settings.budget,
+    verify: spec.settings.verify,
+    tools: toolSet.tools,
+    redact: deps.redact,
+    onEvent: (event) => {
+      reportProgress(deps, spec.id, event);
+      if (event.type === "plan") onPlan?.(event.plan);
+    },
+    ...(signal ? { signal } : {}),
+  });
 }
 
 function reportProgress(deps: Deps, id: string, event: AgentEvent): void {
