@@ -6,6 +6,7 @@ import type { Octokit } from "octokit";
 import type { Forge, PullRequest, RepoRef } from "./forge.ts";
 import { toForgeError } from "./forge-error.ts";
 import { createOctokit, type ForgeClientOptions } from "./octokit.ts";
+import { commentMethods } from "./comments-client.ts";
 
 export type { ForgeClientOptions };
 
@@ -47,6 +48,7 @@ export function createForgeClient(options: ForgeClientOptions): Forge {
       call(`labelling pull request #${number}`, repo, async () => {
         if (names.length > 0) await octokit.rest.issues.addLabels({ ...repo, issue_number: number, labels: [...names] });
       }),
+    ...commentMethods(octokit, call),
   };
 }
 

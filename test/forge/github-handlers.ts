@@ -1,10 +1,16 @@
 /** The GitHub stand-in's stateful behaviour, one function per operation, as GitHub answers. */
 import type { GitHubOperation } from "../helpers/github-spec.ts";
-import { label, pullRequest, type LabelRecord, type PullRecord, type Site } from "./github-objects.ts";
+import {
+  collaboratorPermission, issueComment, label, publicUser, pullRequest, reaction,
+  type CommentRecord, type LabelRecord, type PullRecord, type Site,
+} from "./github-objects.ts";
 
 export interface RepoState {
   pulls: PullRecord[];
   labels: LabelRecord[];
+  comments: CommentRecord[];
+  /** Login (lower case) → role: admin, maintain, write, triage, read or none. A login not here is no GitHub user. */
+  roles: Map<string, string>;
 }
 
 export interface World {
@@ -14,6 +20,8 @@ export interface World {
   nextId: number;
   /** Advances with every write, so updated_at moves. */
   tick: number;
+  /** The account the token acts as: it opens the pull requests, and its reactions are its own. */
+  viewer: { login: string; id: number };
 }
 
 export interface Reply {
@@ -29,8 +37,19 @@ const DOCS = "https://docs.github.com/rest";
 export function repoState(world: World, owner: string, repo: string): RepoState {
   const key = `${owner}/${repo}`.toLowerCase();
   let state = world.repos.get(key);
-  if (!state) world.repos.set(key, (state = { pulls: [], labels: [] }));
+  if (!state) world.repos.set(key, (state = { pulls: [], labels: [], comments: [], roles: new Map() }));
   return state;
+}
+
+/** A comment a person (or a bot) writes in a pull request's conversation, now by the wall clock, as GitHub stamps it. */
+export function addComment(world: World, owner: string, repo: string, issue: number, input: { login: string; userId?: number; userType?: string; body: string }): CommentRecord {
+  const time = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+  const record: CommentRecord = {
+    id: world.nextId++, issue, login: input.login, userId: input.userId ?? world.nextId++, userType: input.userType ?? "User",
+    body: input.body, createdAt: time, updatedAt: time, reactions: [],
+  };
+  repoState(world, owner, repo).comments.push(record);
+  return record;
 }
 
 function now(world: World): string {
@@ -114,4 +133,28 @@ export const HANDLERS: Record<GitHubOperation, Handler> = {
     }
     return { status: 200, body: pull.labels.map((record) => label(world.site, owner, repo, record)) };
   },
+  "issues/list-comments": (world, { owner = "", repo = "", issue_number = "" }, query) => {
+    const state = repoState(world, owner, repo);
+    if (!state.pulls.some((pull) => pull.number === Number(issue_number))) return notFound;
+    const since = query.since === undefined ? Number.NEGATIVE_INFINITY : Date.parse(query.since);
+    const comments = state.comments.filter((c) => c.issue === Number(issue_number) && Date.parse(c.updatedAt) >= since).sort((a, b) => a.id - b.id);
+    const perPage = Number(query.per_page ?? 30);
+    const page = Number(query.page ?? 1);
+    return { status: 200, body: comments.slice((page - 1) * perPage, page * perPage).map((record) => issueComment(world.site, owner, repo, record)) };
+  },
+  "repos/get-collaborator-permission-level": (world, { owner = "", repo = "", username = "" }) => {
+    const role = repoState(world, owner, repo).roles.get(username.toLowerCase());
+    return role === undefined ? notFound : { status: 200, body: collaboratorPermission(world.site, username, 7000 + username.length, role) };
+  },
+  "reactions/create-for-issue-comment": (world, { owner = "", repo = "", comment_id = "" }, _query, raw) => {
+    const comment = repoState(world, owner, repo).comments.find((c) => c.id === Number(comment_id));
+    if (!comment) return notFound;
+    const content = (raw as { content: string }).content;
+    const existing = comment.reactions.find((r) => r.content === content && r.login === world.viewer.login);
+    if (existing) return { status: 200, body: reaction(world.site, existing) };
+    const record = { id: world.nextId++, content, login: world.viewer.login, userId: world.viewer.id, createdAt: now(world) };
+    comment.reactions.push(record);
+    return { status: 201, body: reaction(world.site, record) };
+  },
+  "users/get-authenticated": (world) => ({ status: 200, body: publicUser(world.site, world.viewer.login, world.viewer.id) }),
 };

@@ -108,3 +108,61 @@ export function pullRequest(site: Site, owner: string, repo: string, pull: PullR
     comments: 0, review_comments: 0, maintainer_can_modify: false, commits: 1, additions: 1, deletions: 0, changed_files: 1,
   };
 }
+
+export interface ReactionRecord {
+  id: number;
+  content: string;
+  login: string;
+  userId: number;
+  createdAt: string;
+}
+
+/** A comment in a pull request's conversation, as a person (or a bot) wrote it. */
+export interface CommentRecord {
+  id: number;
+  issue: number;
+  login: string;
+  userId: number;
+  /** "User", or "Bot" for an app's account. */
+  userType: string;
+  body: string;
+  createdAt: string;
+  updatedAt: string;
+  reactions: ReactionRecord[];
+}
+
+/** issue-comment. */
+export function issueComment(site: Site, owner: string, repo: string, record: CommentRecord): Record<string, unknown> {
+  const api = `${site.api}/repos/${owner}/${repo}`;
+  return {
+    id: record.id, node_id: `IC_${record.id}`, url: `${api}/issues/comments/${record.id}`, body: record.body,
+    html_url: `${site.web}/${owner}/${repo}/pull/${record.issue}#issuecomment-${record.id}`, issue_url: `${api}/issues/${record.issue}`,
+    user: { ...user(site, record.login, record.userId), type: record.userType }, created_at: record.createdAt, updated_at: record.updatedAt,
+    author_association: "COLLABORATOR", performed_via_github_app: null,
+  };
+}
+
+/** reaction. */
+export function reaction(site: Site, record: ReactionRecord): Record<string, unknown> {
+  return { id: record.id, node_id: `REA_${record.id}`, user: user(site, record.login, record.userId), content: record.content, created_at: record.createdAt };
+}
+
+// GitHub's coarse permission for each role: maintain pushes like write, triage reads.
+const PERMISSION_OF_ROLE: Record<string, string> = { admin: "admin", maintain: "write", write: "write", triage: "read", read: "read", none: "none" };
+
+/** repository-collaborator-permission. */
+export function collaboratorPermission(site: Site, login: string, id: number, role: string): Record<string, unknown> {
+  const permission = PERMISSION_OF_ROLE[role] ?? "none";
+  return {
+    permission, role_name: role,
+    user: { ...user(site, login, id), role_name: role, permissions: { admin: permission === "admin", maintain: role === "maintain" || permission === "admin", push: permission === "write" || permission === "admin", triage: permission !== "none", pull: permission !== "none" } },
+  };
+}
+
+/** public-user: what GET /user says of the token's account. */
+export function publicUser(site: Site, login: string, id: number): Record<string, unknown> {
+  return {
+    ...user(site, login, id), name: null, company: null, blog: null, location: null, email: null, hireable: null, bio: null,
+    public_repos: 0, public_gists: 0, followers: 0, following: 0, created_at: TIME, updated_at: TIME, user_view_type: "public",
+  };
+}

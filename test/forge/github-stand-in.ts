@@ -8,8 +8,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { componentErrors, GITHUB_OPERATIONS, operationSpec, parameterErrors, requestBodyErrors, responseErrors, type GitHubOperation } from "../helpers/github-spec.ts";
-import { HANDLERS, repoState, type Reply, type World } from "./github-handlers.ts";
-import type { LabelRecord, PullRecord } from "./github-objects.ts";
+import { addComment, HANDLERS, repoState, type Reply, type World } from "./github-handlers.ts";
+import type { CommentRecord, LabelRecord, PullRecord } from "./github-objects.ts";
 
 export type Fault =
   | { kind: "status"; status: number }
@@ -37,6 +37,10 @@ export interface StandIn {
   problems: string[];
   pulls(owner: string, repo: string): PullRecord[];
   labels(owner: string, repo: string): LabelRecord[];
+  /** A person comments on pull request `issue`; the record is live (edit its body and updatedAt to edit it). */
+  comment(owner: string, repo: string, issue: number, input: { login: string; userId?: number; userType?: string; body: string }): CommentRecord;
+  /** Gives `login` a role in the repository (admin, maintain, write, triage, read, none). */
+  grant(owner: string, repo: string, login: string, role: string): void;
   /** Requests of one operation that reached the stand-in, faults included. */
   count(operation: GitHubOperation): number;
   fail(operation: GitHubOperation, fault: Fault, times?: number): void;
@@ -65,7 +69,7 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
   const requests: RecordedRequest[] = [];
   const problems: string[] = [];
   const faults = new Map<GitHubOperation, Fault[]>();
-  const world: World = { site: { web: "", api: "" }, draftSupported: options.draftSupported ?? true, repos: new Map(), nextId: 100, tick: 0 };
+  const world: World = { site: { web: "", api: "" }, draftSupported: options.draftSupported ?? true, repos: new Map(), nextId: 100, tick: 0, viewer: { login: "git-codex-bot", id: 2 } };
 
   const server = createServer((req, res) => {
     void serve(req, res).catch((error: unknown) => {
@@ -140,6 +144,8 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
     problems,
     pulls: (owner, repo) => repoState(world, owner, repo).pulls,
     labels: (owner, repo) => repoState(world, owner, repo).labels,
+    comment: (owner, repo, issue, input) => addComment(world, owner, repo, issue, input),
+    grant: (owner, repo, login, role) => void repoState(world, owner, repo).roles.set(login.toLowerCase(), role),
     count: (operation) => requests.filter((request) => request.operation === operation).length,
     fail(operation, fault, times = 1) {
       const queue = faults.get(operation) ?? [];

@@ -11,6 +11,7 @@ function recordingForge(fail = false): { forge: Forge; bodies: string[] } {
   };
   const forge: Forge = {
     findOpenPull: refuse, createPull: refuse, getPull: refuse, ensureLabels: refuse, addLabels: refuse,
+    listIssueComments: refuse, collaboratorAccess: refuse, reactToComment: refuse, tokenLogin: refuse,
     async updatePull(_repo, _number, change) {
       if (fail) throw new Error("GitHub answered 502");
       bodies.push(change.body ?? "");

@@ -16,6 +16,7 @@ const SPEC_ID = "https://github.local/openapi.json";
 export const GITHUB_OPERATIONS = [
   "pulls/list", "pulls/create", "pulls/get", "pulls/update",
   "issues/list-labels-for-repo", "issues/create-label", "issues/add-labels",
+  "issues/list-comments", "repos/get-collaborator-permission-level", "reactions/create-for-issue-comment", "users/get-authenticated",
 ] as const;
 export type GitHubOperation = (typeof GITHUB_OPERATIONS)[number];
 
