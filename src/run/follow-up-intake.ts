@@ -1,4 +1,5 @@
 import { listCommits } from "../git/commits.ts";
+import { memoryBranch } from "../git/memory.ts";
 import { listRefs } from "../git/refs.ts";
 import { remoteHeadsNamespace } from "../git/remote.ts";
 import { planFollowUps } from "../tasks/index.ts";
@@ -22,6 +23,8 @@ export async function readFollowUps(repo: RepoContext, statuses: readonly TaskSt
   const moves: BaselineMove[] = [];
   for (const [ref, tip] of heads) {
     const branch = ref.slice(namespace.length);
+    // The memory branch holds notes, not a result: a trailer there asks for nothing.
+    if (branch === memoryBranch(settings.branchPrefix)) continue;
     const baseline = baselines.get(baselineRef(branch));
     if (baseline === tip) continue;
     const previous = latestFor(statuses, branch);

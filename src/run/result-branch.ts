@@ -1,6 +1,7 @@
 import { listCommits } from "../git/commits.ts";
 import { resolveRef } from "../git/refs.ts";
 import { remoteHeadsNamespace } from "../git/remote.ts";
+import { memoryBranch } from "../git/memory.ts";
 import type { TaskSpec } from "../tasks/types.ts";
 import type { RepoContext } from "./context.ts";
 
@@ -20,6 +21,8 @@ const MAX_SUFFIX = 20;
 export async function chooseResultBranch(repo: RepoContext, spec: TaskSpec): Promise<BranchTarget> {
   for (let n = 1; n <= MAX_SUFFIX; n++) {
     const branch = n === 1 ? spec.branch : `${spec.branch}-${n}`;
+    // A task keyed "memory" must never replace the repository's memory branch.
+    if (branch === memoryBranch(repo.settings.branchPrefix)) continue;
     const tip = await resolveRef(repo.git, `${remoteHeadsNamespace(repo.settings.remote)}${branch}`);
     if (!tip) return { branch, expect: null };
     if (await isBotOwned(repo, tip, spec.base)) return { branch, expect: tip };
