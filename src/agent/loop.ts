@@ -1,5 +1,7 @@
 import type { AgentOptions, AgentResult, Item, ModelResponse } from "./types.ts";
-import { addUsage, budgetExceeded } from "./budget.ts";
+import { addUsage, budgetExceeded, DEFAULT_MAX_OUTPUT_TOKENS, planRequest, type RequestPlan } from "./budget.ts";
+import { fitContext } from "./compact.ts";
+import { estimateInputTokens, type RequestParts } from "./context-window.ts";
 import { classifyModelError } from "./model-errors.ts";
 import { ModelRequestError, withRetry } from "./retry.ts";
 import { appendItem, elapsedMs, emit, finalMessage, newRunState, type RunState, type Stop } from "./run-state.ts";
@@ -16,8 +18,10 @@ type FunctionCall = Extract<Item, { type: "function_call" }>;
 /**
  * The agent: a stateless tool-calling loop. Each turn sends the whole conversation, runs
  * the tool calls that come back in order, and stops when the model answers without one,
- * when a budget runs out (checked before each request), on a model error it cannot
- * retry, or on abort. A finished run is verified; failures go back to the model.
+ * when a budget runs out (checked before each request, against the request's worst case),
+ * on a model error it cannot retry, or on abort. Old turns are summarised before the
+ * conversation outgrows the model's context window (compact.ts). A finished run is
+ * verified; failures go back to the model.
  */
 export async function runAgent(options: AgentOptions): Promise<AgentResult> {
   checkToolNames(options.tools ?? []);
@@ -41,17 +45,26 @@ async function drive(state: RunState, options: AgentOptions): Promise<Stop> {
   for (;;) {
     if (options.signal?.aborted) return ABORTED;
     const spent = { turns: state.turns, elapsedMs: elapsedMs(state, options), usage: state.usage };
-    const over = budgetExceeded(options.budget, options.model, spent);
+    const over = budgetExceeded(options.budget, options.model, spent, options.prices);
     if (over) return { outcome: "budget", reason: over };
+    const parts = (): RequestParts => ({ instructions: options.instructions, tools: toolSpecs(options.tools), items: state.items });
+    const overflow = await fitContext(state, options, parts);
+    if (overflow) return overflow;
+    const plan = planNext(state, options, parts());
+    if (plan.stop) return { outcome: "budget", reason: plan.stop };
+    const sentItems = state.items.length;
     let response: ModelResponse;
     try {
-      response = await request(state, options);
+      response = await request(state, options, plan.maxOutputTokens);
     } catch (err) {
       if (options.signal?.aborted) return ABORTED;
       const message = err instanceof ModelRequestError ? err.message : classifyModelError(err, options.clock.now()).message;
       return { outcome: "model-error", reason: message };
     }
     recordTurn(state, options, response);
+    state.sent = { inputTokens: response.usage.inputTokens, items: sentItems };
+    // An answer cut at the cap we set may hold half a tool call: it is not acted on.
+    if (response.cutOff && plan.maxOutputTokens !== undefined) return cutOff(plan.maxOutputTokens, options);
     const calls = response.items.filter((item): item is FunctionCall => item.type === "function_call");
     if (calls.length > 0) {
       await runCalls(state, options, calls);
@@ -62,9 +75,38 @@ async function drive(state: RunState, options: AgentOptions): Promise<Stop> {
   }
 }
 
-function request(state: RunState, options: AgentOptions): Promise<ModelResponse> {
+/** Estimates the next request and what the budgets allow it; the estimate goes in the transcript. */
+function planNext(state: RunState, options: AgentOptions, parts: RequestParts): RequestPlan {
+  const inputTokens = estimateInputTokens(parts, state.sent);
+  const plan = planRequest({ budget: options.budget, model: options.model, prices: options.prices, spent: state.usage, inputTokens, limit: options.spendLimit, maxOutputTokens: options.maxOutputTokens });
+  state.transcript.add({
+    type: "estimate",
+    turn: state.turns + 1,
+    inputTokens,
+    ...(plan.maxOutputTokens === undefined ? {} : { maxOutputTokens: plan.maxOutputTokens }),
+    ...(plan.worstCaseUsd === undefined ? {} : { worstCaseUsd: plan.worstCaseUsd }),
+  });
+  return plan;
+}
+
+function cutOff(maxOutputTokens: number, options: AgentOptions): Stop {
+  if (maxOutputTokens < (options.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS)) {
+    return { outcome: "budget", reason: `budget: the model's answer was cut off at ${maxOutputTokens} output tokens, all that the budget left room for` };
+  }
+  return { outcome: "model-error", reason: `the model's answer was cut off at the output cap of ${maxOutputTokens} tokens` };
+}
+
+function request(state: RunState, options: AgentOptions, maxOutputTokens: number | undefined): Promise<ModelResponse> {
   const { client, clock, signal } = options;
-  const body = { model: options.model, instructions: options.instructions, items: [...state.items], tools: toolSpecs(options.tools), signal };
+  const body = {
+    model: options.model,
+    instructions: options.instructions,
+    items: [...state.items],
+    tools: toolSpecs(options.tools),
+    ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
+    ...(options.promptCacheKey ? { promptCacheKey: options.promptCacheKey } : {}),
+    signal,
+  };
   return withRetry(() => client.complete(body), {
     clock,
     signal,

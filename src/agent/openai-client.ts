@@ -43,16 +43,19 @@ async function completeWithResponses(openai: OpenAI, request: ModelRequest): Pro
       model: request.model,
       instructions: request.instructions,
       input: toResponsesInput(request.items),
-      tools: toResponsesTools(request.tools),
+      // A request without tools (a compaction summary) says nothing about them.
+      ...(request.tools.length > 0 ? { tools: toResponsesTools(request.tools), parallel_tool_calls: false } : {}),
       // Stateless: nothing kept server-side, no previous_response_id; the full input is
       // sent each turn and reasoning comes back encrypted so it can be replayed.
       store: false,
       include: ["reasoning.encrypted_content"],
-      parallel_tool_calls: false,
+      ...(request.maxOutputTokens === undefined ? {} : { max_output_tokens: request.maxOutputTokens }),
+      ...(request.promptCacheKey === undefined ? {} : { prompt_cache_key: request.promptCacheKey }),
     },
     { signal: request.signal },
   );
-  return { items: fromResponsesOutput(response.output), usage: fromResponsesUsage(response.usage) };
+  const cutOff = response.status === "incomplete" && response.incomplete_details?.reason === "max_output_tokens";
+  return { items: fromResponsesOutput(response.output), usage: fromResponsesUsage(response.usage), ...(cutOff ? { cutOff } : {}) };
 }
 
 async function completeWithChat(openai: OpenAI, request: ModelRequest): Promise<ModelResponse> {
@@ -60,9 +63,14 @@ async function completeWithChat(openai: OpenAI, request: ModelRequest): Promise<
     {
       model: request.model,
       messages: toChatMessages(request.instructions, request.items),
-      tools: toChatTools(request.tools),
+      // OpenAI rejects an empty tools array; a compaction summary has none.
+      ...(request.tools.length > 0 ? { tools: toChatTools(request.tools) } : {}),
+      // max_tokens is deprecated and refused by reasoning models; current servers read this one.
+      ...(request.maxOutputTokens === undefined ? {} : { max_completion_tokens: request.maxOutputTokens }),
+      ...(request.promptCacheKey === undefined ? {} : { prompt_cache_key: request.promptCacheKey }),
     },
     { signal: request.signal },
   );
-  return { items: fromChatCompletion(completion), usage: fromChatUsage(completion.usage) };
+  const cutOff = completion.choices[0]?.finish_reason === "length";
+  return { items: fromChatCompletion(completion), usage: fromChatUsage(completion.usage), ...(cutOff ? { cutOff } : {}) };
 }

@@ -1,10 +1,13 @@
 import type { AgentEvent, AgentOptions, AgentOutcome, Item, PlanStep, Usage, VerifyResult } from "./types.ts";
 import { createTranscript, type Transcript } from "./transcript.ts";
+import type { SentRequest } from "./context-window.ts";
 
 /** Everything one run accumulates; owned by a single runAgent call, never shared. */
 export interface RunState {
-  /** The conversation as the model sees it, resent in full each turn. */
+  /** The conversation as the model sees it, resent in full each turn; append-only between compactions. */
   items: Item[];
+  /** The last request as the server counted it, anchoring the next estimate; cleared by a compaction. */
+  sent?: SentRequest;
   usage: Usage;
   turns: number;
   plan: PlanStep[];

@@ -7,6 +7,8 @@ export interface ScriptTurn {
   /** Becomes a reasoning item (Responses only), with a fake encrypted_content. */
   reasoning?: string;
   usage?: { input: number; output: number; cached: number };
+  /** The answer stopped at the request's output cap (Responses `incomplete`, Chat `length`). */
+  cutOff?: boolean;
   /** Answer with this HTTP error instead of a completion. */
   error?: { status: number; body?: object; headers?: Record<string, string> };
 }
@@ -58,11 +60,11 @@ export function responseBody(turn: ScriptTurn, ctx: TurnContext, now: number): o
     id: `resp_${n}`,
     object: "response",
     created_at: Math.floor(now / 1000),
-    status: "completed",
+    status: turn.cutOff ? "incomplete" : "completed",
     model: ctx.body.model,
     output,
     error: null,
-    incomplete_details: null,
+    incomplete_details: turn.cutOff ? { reason: "max_output_tokens" } : null,
     instructions: ctx.body.instructions ?? null,
     metadata: {},
     parallel_tool_calls: ctx.body.parallel_tool_calls ?? true,
@@ -98,7 +100,7 @@ export function chatBody(turn: ScriptTurn, ctx: TurnContext, now: number): objec
     choices: [
       {
         index: 0,
-        finish_reason: calls.length > 0 ? "tool_calls" : "stop",
+        finish_reason: turn.cutOff ? "length" : calls.length > 0 ? "tool_calls" : "stop",
         logprobs: null,
         message: { role: "assistant", content: turn.text ?? null, refusal: null, ...(calls.length > 0 ? { tool_calls: calls } : {}) },
       },

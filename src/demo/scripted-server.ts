@@ -12,6 +12,8 @@ export interface RecordedRequest {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   body: Record<string, unknown>;
+  /** Size of the body as sent, in bytes: what a turn costs on the wire (benchmarks read it). */
+  bytes: number;
 }
 
 export interface ScriptedServer {
@@ -60,14 +62,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, script: Script,
     return;
   }
   let body: Record<string, unknown>;
+  let raw: string;
   try {
-    body = JSON.parse(await readBody(req)) as Record<string, unknown>;
+    raw = await readBody(req);
+    body = JSON.parse(raw) as Record<string, unknown>;
   } catch {
     send(res, 400, errorBody(400, "scripted server: the request body is not JSON"));
     return;
   }
   const index = requests.length;
-  requests.push({ api, method: req.method, path, headers: { ...req.headers }, body });
+  requests.push({ api, method: req.method, path, headers: { ...req.headers }, body, bytes: Buffer.byteLength(raw) });
   const ctx: TurnContext = { api, body, index };
   const turn = typeof script === "function" ? await script(ctx) : script[index];
   if (turn === undefined) {
