@@ -14,7 +14,7 @@ const FIXTURE_PATH = fileURLToPath(new URL("../fixtures/openai-request-schemas.j
 const SPEC_ID = "https://openai.local/openapi.json";
 
 /** The request schemas the tests validate against; the extract script keeps these and what they reference. */
-export const SPEC_SCHEMAS = ["CreateResponse", "CreateChatCompletionRequest"] as const;
+export const SPEC_SCHEMAS = ["CreateResponse", "CreateChatCompletionRequest", "CreateImageRequest"] as const;
 export type SpecSchema = (typeof SPEC_SCHEMAS)[number];
 
 interface Compiled {
