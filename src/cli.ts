@@ -1,7 +1,7 @@
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError } from "commander";
 import { buildDeps } from "./cli/deps.ts";
 import { terminalProgress } from "./cli/progress.ts";
-import { runCommand } from "./cli/commands/run.ts";
+import { runCommand, type RunFlags } from "./cli/commands/run.ts";
 import { statusCommand } from "./cli/commands/status.ts";
 import { showCommand } from "./cli/commands/show.ts";
 import { logCommand } from "./cli/commands/log.ts";
@@ -9,6 +9,7 @@ import { initCommand } from "./cli/commands/init.ts";
 import { doctorCommand } from "./cli/commands/doctor.ts";
 import { demoCommand } from "./cli/commands/demo.ts";
 import { controlCommand } from "./cli/commands/control.ts";
+import { memoryEditCommand, memoryShowCommand } from "./cli/commands/memory.ts";
 import { watchCommand } from "./cli/commands/watch.ts";
 import { serviceCommand } from "./cli/commands/service.ts";
 import { withEnvFile } from "./cli/env-file.ts";
@@ -31,24 +32,33 @@ export async function main(argv: string[], given: CliIo = { cwd: process.cwd(), 
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   let exitCode = 0;
-  const deps = () => buildDeps({ env: io.env, signal: abort.signal, progress: terminalProgress(io.err), logStream: io.err });
+  const deps = (extra: { dailyUsd?: string } = {}) => buildDeps({ env: io.env, signal: abort.signal, progress: terminalProgress(io.err), logStream: io.err, ...extra });
   const read = (opts: { fetch: boolean }) => ({ cwd: io.cwd, fetch: opts.fetch, out: io.out });
   const program = new Command("git-codex")
     .description("A background coding agent whose only interface is git.")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) })
     .showHelpAfterError();
-  program.command("run").description("process pending tasks of the repository in the current directory")
-    .addOption(new Option("--once", "run every pending task, then exit").makeOptionMandatory())
+  program.command("run").description("process pending tasks of the repository in the current directory (one mode: --once, --task, --enqueue-only, --list-queued)")
+    .option("--once", "run every pending task, then exit")
+    .option("--task <id>", "claim and run this one task (id, id prefix or key), then exit; exit 3 when it is claimed elsewhere, finished or unknown")
+    .option("--enqueue-only", "record new tasks and push them as queued; run nothing")
+    .option("--list-queued", "print the ids of the tasks a worker may start now, one a line")
+    .option("--json", "with --list-queued: print a JSON array (a CI matrix)")
     .option("--since <duration>", "on a first run, trailer commits newer than this count (default 24h)")
-    .action(async (opts: { since?: string }) => { exitCode = await runCommand(deps(), { cwd: io.cwd, out: io.out, err: io.err, ...(opts.since ? { since: opts.since } : {}) }); });
+    .option("--daily-usd <amount>", "spend at most this many US dollars per UTC day on this machine; tasks past it stay queued (env GIT_CODEX_DAILY_USD)")
+    .action(async (opts: RunFlags & { dailyUsd?: string }) => {
+      const { dailyUsd, ...flags } = opts;
+      exitCode = await runCommand(deps(dailyUsd === undefined ? {} : { dailyUsd }), flags, { cwd: io.cwd, out: io.out, err: io.err });
+    });
   program.command("watch").argument("[paths...]", "repositories to serve (default: the list in $XDG_CONFIG_HOME/git-codex/repos)")
     .description("the daemon: notice new tasks, run them, until SIGTERM or SIGINT")
     .option("--poll <duration>", "how often to poll each remote", "30s")
     .option("--concurrency <n>", "tasks at once, overall", "2")
     .option("--per-repo <n>", "tasks at once per repository", "1")
     .option("--grace <duration>", "on shutdown, how long running tasks may finish", "30s")
-    .action(async (paths: string[], opts: { poll: string; concurrency: string; perRepo: string; grace: string }) => {
+    .option("--daily-usd <amount>", "spend at most this many US dollars per UTC day; tasks past it stay queued until the next day (env GIT_CODEX_DAILY_USD)")
+    .action(async (paths: string[], opts: { poll: string; concurrency: string; perRepo: string; grace: string; dailyUsd?: string }) => {
       exitCode = await watchCommand({ ...opts, paths, cwd: io.cwd, env: io.env, err: io.err, shutdown: abort.signal });
     });
   program.command("status").description("table of tasks, read from the remote's state refs")
@@ -67,6 +77,12 @@ export async function main(argv: string[], given: CliIo = { cwd: process.cwd(), 
   }
   program.command("init").description("write a commented .codex-tasks.yml").option("--force", "overwrite an existing file")
     .action(async (opts: { force?: boolean }) => { exitCode = await initCommand(deps(), { cwd: io.cwd, force: Boolean(opts.force), out: io.out }); });
+  const memory = program.command("memory").description("the repository's memory: MEMORY.md on the codex/memory branch, read by every run");
+  memory.command("show").description("print the memory as the remote has it")
+    .action(async () => { exitCode = await memoryShowCommand(deps(), { cwd: io.cwd, out: io.out, err: io.err }); });
+  memory.command("edit").description("edit the memory in your editor, then commit it as you and push it (with a lease)")
+    .option("-m, --message <text>", "the commit message")
+    .action(async (opts: { message?: string }) => { exitCode = await memoryEditCommand(deps(), { cwd: io.cwd, out: io.out, err: io.err, ...(opts.message ? { message: opts.message } : {}) }); });
   program.command("doctor").description("check git, node, credentials and the remote")
     .action(async () => { exitCode = await doctorCommand(deps(), { cwd: io.cwd, out: io.out }); });
   program.command("demo").description("a complete offline run with a built-in scripted model (no API key needed)")
