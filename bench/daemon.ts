@@ -7,6 +7,7 @@ import { SOURCE_CLI } from "./daemon-process.ts";
 import { idleCost } from "./idle.ts";
 import { localPickup, percentile, type PickupSample } from "./pickup.ts";
 import { remotePickup } from "./pickup-remote.ts";
+import type { PartResult } from "./table.ts";
 
 export const PICKUP = { files: 200, localRuns: 20, remoteRuns: 10, pollSeconds: 2 } as const;
 // The window opens after the first re-poll of every repository (30 s ± 20 %): that poll sees the
@@ -37,22 +38,30 @@ function rows(label: string, samples: PickupSample[], poll: string): string[] {
   ];
 }
 
-export async function pickupSection(cli: string): Promise<string> {
-  const local = await localPickup(PICKUP.localRuns, PICKUP.files, cli);
-  const remote = await remotePickup(PICKUP.remoteRuns, PICKUP.files, PICKUP.pollSeconds, cli);
-  return [
-    `npm run bench -- --only pickup${cliFlag(cli)}   (${PICKUP.files}-file fixture; ${PICKUP.localRuns} local and ${PICKUP.remoteRuns} remote pickups after one warm-up each; nearest-rank median and p95; node ${process.version})`,
+export async function pickupSection(cli: string, runs: { local: number; remote: number } = { local: PICKUP.localRuns, remote: PICKUP.remoteRuns }): Promise<PartResult> {
+  const local = await localPickup(runs.local, PICKUP.files, cli);
+  const remote = await remotePickup(runs.remote, PICKUP.files, PICKUP.pollSeconds, cli);
+  const medianOf = (samples: PickupSample[], f: (s: PickupSample) => number): number => percentile(samples.map(f), 50);
+  const text = [
+    `npm run bench -- --only pickup${cliFlag(cli)}   (${PICKUP.files}-file fixture; ${runs.local} local and ${runs.remote} remote pickups after one warm-up each; nearest-rank median and p95; node ${process.version})`,
     "",
     "| measurement | median ms | p95 ms | median ratio to floor |",
     "|---|---:|---:|---:|",
     ...rows("local", local, "ref watcher, `--poll 1h`"),
     ...rows("remote", remote, `git:// on 127.0.0.1, \`--poll ${PICKUP.pollSeconds}s\``),
   ].join("\n");
+  return {
+    text,
+    summary: [
+      { measurement: "local pickup, push exit → `task started` (median)", value: medianOf(local, (s) => s.startedMs), unit: "ms", floor: { value: medianOf(local, (s) => s.floorMs), name: "fetch + 2 pushes" }, target: { op: "≤", limit: 300, on: "value" } },
+      { measurement: `remote pickup, \`--poll ${PICKUP.pollSeconds}s\` (median)`, value: medianOf(remote, (s) => s.startedMs), unit: "ms", floor: { value: medianOf(remote, (s) => s.floorMs), name: "fetch + 2 pushes" } },
+    ],
+  };
 }
 
-export async function idleSection(windowSeconds: number, cli: string): Promise<string> {
-  const r = await idleCost({ ...IDLE, windowSeconds, cli });
-  return [
+export async function idleSection(windowSeconds: number, cli: string, settleSeconds: number = IDLE.settleSeconds): Promise<PartResult> {
+  const r = await idleCost({ ...IDLE, settleSeconds, windowSeconds, cli });
+  const text = [
     `npm run bench -- --only idle --idle-seconds ${windowSeconds}${cliFlag(cli)}   (${r.repos} repositories of ${r.files} files, \`watch --poll ${r.pollSeconds}s\`; window opens ${r.settleSeconds} s after "watching"; node ${process.version})`,
     "",
     "| measurement | value |",
@@ -66,4 +75,12 @@ export async function idleSection(windowSeconds: number, cli: string): Promise<s
     `| cycles started in the window ("checking for work") | ${r.triggers} |`,
     `| warnings or errors logged in the window | ${r.warnings} |`,
   ].join("\n");
+  return {
+    text,
+    summary: [
+      { measurement: `idle daemon, ${r.repos} repositories: CPU of the daemon process`, value: r.cpuPercent, unit: "%", target: { op: "≤", limit: 1, on: "value" } },
+      { measurement: "… CPU with the git processes it ran", value: r.cpuPercentWithChildren, unit: "%", target: { op: "≤", limit: 1, on: "value" } },
+      { measurement: "… RSS, largest sample in the window", value: r.rssMaxMB, unit: "MB", target: { op: "≤", limit: 120, on: "value" } },
+    ],
+  };
 }

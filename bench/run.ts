@@ -1,103 +1,91 @@
 /**
- * npm run bench [-- --only overhead|pickup|idle] [--files N --runs K] [--idle-seconds S] [--daemon-cli PATH]:
- * - overhead: per-task overhead of `git codex run --once` with an instant scripted model,
- *   against plain git doing the same work in the same run;
- * - pickup: push → "task started" latency of `git codex watch`, local and polled (bench/daemon.ts);
- * - idle: CPU and RSS of one daemon watching 10 repositories with nothing to do.
- * The daemon parts start `node src/cli.ts watch`; --daemon-cli dist/cli.js starts the build instead.
+ * npm run bench [-- --only PART[,PART…]] [--quick] [sizes…] (flags: bench/options.ts):
+ * - overhead: per-task overhead (`run --once`, and inside the daemon) against the fresh and warm floors;
+ * - intake: the trailer scan and intake over the large fixture's history, against `git log`;
+ * - throughput: trailer tasks through one daemon at several concurrency values;
+ * - loop: bytes and tokens per request over a scripted agent session;
+ * - pickup: push → "task started", local and polled; idle: one daemon, 10 repositories, nothing to do.
+ * Each part prints its table; then one summary table, also written as markdown to --out.
  */
-import { rm } from "node:fs/promises";
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
-import { runProcess } from "../src/util/process.ts";
+import { mkdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, resolve } from "node:path";
+import { benchCacheDir, ensureFixture, type Fixture } from "./big-fixture.ts";
 import { idleSection, pickupSection } from "./daemon.ts";
-import { SOURCE_CLI, startInstantModel } from "./daemon-process.ts";
-import { createBenchRepo, type BenchRepo } from "./fixture.ts";
+import { SOURCE_CLI } from "./daemon-process.ts";
+import { intakePart } from "./intake.ts";
+import { loopPart } from "./loop.ts";
+import { describeMachine, load } from "./machine.ts";
+import { BenchUsageError, parseBenchArgs, type BenchOptions, type Part } from "./options.ts";
+import { overheadPart } from "./overhead.ts";
+import { summaryTable, type PartResult } from "./table.ts";
+import { throughputPart } from "./throughput.ts";
 
-const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
-const { values } = parseArgs({
-  options: {
-    files: { type: "string", default: "20000" },
-    runs: { type: "string", default: "5" },
-    only: { type: "string" },
-    "idle-seconds": { type: "string", default: "60" },
-    "daemon-cli": { type: "string" },
-  },
-});
-const files = Number(values.files);
-const runs = Number(values.runs);
-const idleSeconds = Number(values["idle-seconds"]);
-const daemonCli = values["daemon-cli"] === undefined ? SOURCE_CLI : resolve(values["daemon-cli"]);
-const PARTS = ["overhead", "pickup", "idle"] as const;
-if (values.only !== undefined && !(PARTS as readonly string[]).includes(values.only)) throw new Error(`--only must be one of ${PARTS.join(", ")}`);
-if (!(idleSeconds > 0)) throw new Error("--idle-seconds must be a positive number");
-const selected = (part: (typeof PARTS)[number]): boolean => values.only === undefined || values.only === part;
+let options: BenchOptions;
+try {
+  options = parseBenchArgs(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof BenchUsageError)) throw error;
+  process.stderr.write(`bench: ${error.message}\n`);
+  process.exit(2);
+}
+const cli = options.daemonCli === undefined ? SOURCE_CLI : resolve(options.daemonCli);
+const cacheDir = benchCacheDir(process.env);
+const quick = options.quick ? " --quick" : "";
 
-// Plain git doing what a task needs: fetch, a fresh worktree, one commit, a push, removal.
-const FRESH_FLOOR = `set -e
-git fetch -q origin
-git worktree add -q --detach "$WT" origin/main
-echo change > "$WT/floor.txt"
-git -C "$WT" add -A
-git -C "$WT" -c user.name=b -c user.email=b@example.com commit -q -m floor
-git -C "$WT" push -q origin HEAD:refs/heads/floor-$N
-git worktree remove --force "$WT"`;
-
-async function timed(run: () => Promise<void>): Promise<number> {
+async function fixture(files: number, commits: number): Promise<Fixture> {
   const started = performance.now();
-  await run();
-  return performance.now() - started;
+  const f = await ensureFixture({ files, commits }, { cacheDir, fresh: options.freshFixture });
+  const how = f.built ? `built in ${(f.buildMs / 1000).toFixed(1)} s` : `from the cache (built in ${(f.buildMs / 1000).toFixed(1)} s), checked in ${((performance.now() - started) / 1000).toFixed(1)} s`;
+  console.log(`fixture: ${files} files, ${commits} commits, tip ${f.tip}, ${how}: ${f.seed}`);
+  return f;
 }
 
-async function must(promise: ReturnType<typeof runProcess>, what: string): Promise<void> {
-  const result = await promise;
-  if (result.exitCode !== 0) throw new Error(`${what} failed: ${result.stderr}${result.stdout}`);
+let big: Fixture | undefined;
+const bigFixture = async (): Promise<Fixture> => (big ??= await fixture(options.files, options.commits));
+const sizes = `--files ${options.files} --commits ${options.commits}`;
+
+const PART_RUNNERS: Record<Part, () => Promise<PartResult>> = {
+  overhead: async () => overheadPart({ fixture: await bigFixture(), runs: options.runs, cli, command: `npm run bench -- --only overhead${quick} ${sizes} --runs ${options.runs}` }),
+  intake: async () => intakePart({ fixture: await bigFixture(), reps: options.runs, tmp: tmpdir(), command: `npm run bench -- --only intake${quick} ${sizes} --runs ${options.runs}` }),
+  throughput: async () => throughputPart({
+    fixture: await fixture(options.throughputFiles, options.throughputCommits), tasks: options.tasks, concurrencies: options.concurrency, cli,
+    command: `npm run bench -- --only throughput${quick} --tasks ${options.tasks} --concurrency ${options.concurrency.join(",")} --throughput-files ${options.throughputFiles} --throughput-commits ${options.throughputCommits}`,
+  }),
+  loop: () => loopPart({ turns: options.turns, tmp: tmpdir(), command: `npm run bench -- --only loop --turns ${options.turns}` }),
+  pickup: () => pickupSection(cli, options.quick ? { local: 3, remote: 2 } : undefined),
+  idle: () => idleSection(options.idleSeconds, cli, options.quick ? 5 : undefined),
+};
+
+const machine = await describeMachine(process.cwd());
+const startLoad = load();
+const startedAt = new Date().toISOString();
+const sections: string[] = [];
+const results: PartResult[] = [];
+
+const args = process.argv.slice(2);
+
+async function writeResults(done: boolean): Promise<void> {
+  const header = [
+    "# git-codex benchmarks: latest run",
+    "",
+    `- command: \`npm run bench${args.length > 0 ? ` -- ${args.join(" ")}` : ""}\`${done ? "" : " (unfinished: the run stopped or is still going)"}`,
+    `- started ${startedAt}, ${done ? `finished ${new Date().toISOString()}` : "not finished"}`,
+    `- machine: ${machine.cpu}, ${machine.memoryGiB} GiB, ${machine.kernel}; node ${machine.node}, git ${machine.git}; source ${machine.commit}`,
+    `- load average (1 min): ${startLoad} at the start, ${load()} at the end`,
+  ];
+  const summary = ["## Summary", "", summaryTable(results.flatMap((r) => r.summary))];
+  await mkdir(dirname(resolve(options.out)), { recursive: true });
+  await writeFile(resolve(options.out), [...header, "", ...summary, "", ...sections].join("\n") + "\n");
 }
 
-async function floor(repo: BenchRepo, n: number): Promise<number> {
-  return timed(() => must(runProcess("bash", ["-c", FRESH_FLOOR], { cwd: repo.clone, env: { ...repo.env, WT: `${repo.root}/floor-wt`, N: String(n) } }), "floor"));
+console.log(`bench: ${options.parts.join(", ")} (load ${startLoad}; ${machine.cpu}; node ${machine.node}, git ${machine.git})`);
+for (const part of options.parts) {
+  const result = await PART_RUNNERS[part]();
+  results.push(result);
+  sections.push(`## ${part}\n\n${result.text}\n`);
+  console.log(`\n## ${part}\n\n${result.text}`);
+  await writeResults(false);
 }
-
-async function gitCodex(repo: BenchRepo, n: number, url: string): Promise<number> {
-  await must(runProcess("git", ["commit", "-q", "--allow-empty", "-m", `Bench ${n}\n\nCodex: bench task ${n}`], { cwd: repo.clone, env: repo.env }), "commit");
-  await must(runProcess("git", ["push", "-q", "origin", "main"], { cwd: repo.clone, env: repo.env }), "push");
-  const env = { ...repo.env, OPENAI_BASE_URL: url, GIT_CODEX_LOG_LEVEL: "warn" };
-  return timed(() => must(runProcess(process.execPath, [CLI, "run", "--once"], { cwd: repo.clone, env }), "git codex run --once"));
-}
-
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
-
-async function overhead(): Promise<void> {
-  const repo = await createBenchRepo(files);
-  const server = await startInstantModel();
-  try {
-    const floors: number[] = [];
-    const ours: number[] = [];
-    // Interleaved, so both see the same machine load; the first of each warms caches.
-    for (let n = 0; n <= runs; n++) {
-      const f = await floor(repo, n);
-      const o = await gitCodex(repo, n, server.url);
-      if (n === 0) continue;
-      floors.push(f);
-      ours.push(o);
-    }
-    const demo = await timed(() => must(runProcess(process.execPath, [CLI, "demo"], { cwd: repo.root, env: { PATH: process.env.PATH, HOME: repo.env.HOME } }), "demo"));
-    const row = (name: string, ms: number, ratio = "") => `| ${name} | ${ms.toFixed(0)} | ${ratio} |`;
-    console.log(`\nnpm run bench -- --only overhead --files ${files} --runs ${runs}   (median of ${runs}; node ${process.version})\n`);
-    console.log("| measurement | ms | ratio to fresh floor |\n|---|---:|---:|");
-    console.log(row("fresh floor: fetch, worktree add, commit, push, worktree remove (plain git)", median(floors), "1.00×"));
-    console.log(row("git codex run --once, one trailer task, instant model (whole process)", median(ours), `${(median(ours) / median(floors)).toFixed(2)}×`));
-    console.log(row("git codex demo (whole process, fixture included)", demo));
-  } finally {
-    await server.close();
-    await rm(repo.root, { recursive: true, force: true });
-  }
-}
-
-if (selected("overhead")) await overhead();
-if (selected("pickup")) console.log(`\n${await pickupSection(daemonCli)}`);
-if (selected("idle")) console.log(`\n${await idleSection(idleSeconds, daemonCli)}`);
+await writeResults(true);
+console.log(`\n## Summary (load ${load()} at the end; written to ${options.out})\n\n${summaryTable(results.flatMap((r) => r.summary))}`);
