@@ -15,13 +15,14 @@ export async function openRepo(cwd: string, deps: Deps, overrides: { since?: str
   if (top.exitCode !== 0) throw new ConfigError(`not inside a git repository: ${cwd}`, "run git-codex in a clone of the repository it should serve");
   // No abort signal for git itself: a shutdown stops the agent, and git still records that.
   const git: Git = createGit({ cwd: top.stdout.trim(), env: deps.env, redact: deps.redact });
-  const settings = await loadRepoSettings(git, deps.env, overrides);
-  const remotes = (await git.run(["remote"])).split("\n").filter(Boolean);
+  // Independent reads, side by side: each is a git process.
+  const [settings, remoteList, apiUrl] = await Promise.all([loadRepoSettings(git, deps.env, overrides), git.run(["remote"]), configValue(git, "codex.githubApiUrl")]);
+  const remotes = remoteList.split("\n").filter(Boolean);
   if (!remotes.includes(settings.remote)) {
     throw new ConfigError(`this repository has no remote "${settings.remote}"`, `add one (git remote add ${settings.remote} URL) or choose another with git config codex.remote NAME`);
   }
   const log = deps.logger.child({ repo: top.stdout.trim() });
-  const forge = resolveForge(deps.env, await remoteUrl(git, settings.remote), { ...optional("apiUrl", await configValue(git, "codex.githubApiUrl")) });
+  const forge = resolveForge(deps.env, await remoteUrl(git, settings.remote), { ...optional("apiUrl", apiUrl) });
   if (!forge.ok) {
     if (forge.misconfigured) log.warn(forge.reason);
     return { git, settings, log, forgeNote: forge.reason, exclusive: createMutex() };

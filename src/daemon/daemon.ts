@@ -30,15 +30,17 @@ export async function runDaemon(deps: Deps, options: DaemonOptions, shutdown: Ab
   const status = (state: DaemonStatus["state"]): DaemonStatus => ({
     pid: deps.pid, host: deps.host, startedAt, updatedAt: new Date(deps.clock.now()).toISOString(), state,
     concurrency: options.concurrency, repos: services.map((s) => s.snapshot()), queue: scheduler.snapshot(),
+    ...(deps.dailySpend ? { spend: deps.dailySpend.snapshot() } : {}),
   });
   for (const open of options.repos) {
     try {
-      services.push(await startRepoService(await open(), deps, { scheduler, pollMs: options.pollMs }));
+      services.push(await startRepoService(await open(), deps, { scheduler, pollMs: options.pollMs, worktrees: options.perRepo }));
     } catch (error) {
       deps.logger.error({ err: describeError(error) }, "cannot serve a repository; serving the others");
     }
   }
-  deps.logger.info({ repos: services.map((s) => s.path), concurrency: options.concurrency, pollMs: options.pollMs }, "watching");
+  await deps.dailySpend?.refresh();
+  deps.logger.info({ repos: services.map((s) => s.path), concurrency: options.concurrency, pollMs: options.pollMs, ...(deps.dailySpend ? { dailyUsd: deps.dailySpend.capUsd } : {}) }, "watching");
   const writer = setInterval(() => void writeDaemonStatus(statusPath, status("running")).catch(() => undefined), STATUS_EVERY_MS);
   await writeDaemonStatus(statusPath, status("running"));
   await new Promise<void>((resolve) => (shutdown.aborted ? resolve() : shutdown.addEventListener("abort", () => resolve(), { once: true })));

@@ -47,6 +47,13 @@ export class TaskScheduler {
       .finally(() => this.inFlight.delete(key));
   }
 
+  /** True when a task of `repo` submitted now would start at once: room overall and for the repository. */
+  idle(repo: string): boolean {
+    const queue = this.perRepo.get(repo);
+    const roomFor = (q: PQueue, limit: number): boolean => q.size === 0 && q.pending < limit;
+    return this.accepting && roomFor(this.global, this.global.concurrency) && (!queue || roomFor(queue, this.repoLimit));
+  }
+
   snapshot(): { pending: number; running: RunningTask[] } {
     return { pending: this.inFlight.size - this.runningTasks.size, running: [...this.runningTasks.values()] };
   }

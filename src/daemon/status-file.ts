@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { isProcessAlive } from "../git/worktree.ts";
 import type { RepoSnapshot } from "./repo-service.ts";
 import type { RunningTask } from "./scheduler.ts";
+import type { DailySpendSnapshot } from "../run/daily-spend.ts";
 
 /** What `git codex status` shows of a running daemon, written by the daemon itself. */
 export interface DaemonStatus {
@@ -14,6 +15,8 @@ export interface DaemonStatus {
   concurrency: number;
   repos: RepoSnapshot[];
   queue: { pending: number; running: RunningTask[] };
+  /** Today's spending under `--daily-usd`, when a cap is set. */
+  spend?: DailySpendSnapshot;
 }
 
 export function daemonStatusPath(stateDir: string): string {

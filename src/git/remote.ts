@@ -19,12 +19,26 @@ export async function fetchRemote(git: Git, remote: string): Promise<void> {
   ]);
 }
 
-/** The remote's default branch, asked of the remote itself. */
+/** The remote's default branch, asked of the remote itself (the daemon remembers it: record-new-tasks.ts). */
 export async function remoteDefaultBranch(git: Git, remote: string): Promise<string> {
   const text = await git.run(["ls-remote", "--symref", assertNotOption(remote, "remote"), "HEAD"]);
   const match = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(text);
   if (!match?.[1]) throw new GitError(["ls-remote", "--symref", remote, "HEAD"], 0, "the remote has no default branch (HEAD)");
   return match[1];
+}
+
+/**
+ * The bot's view of the remote after a fetch, in one git call: the remote's branches (in
+ * its private namespace) and `refs/codex/*` (task records, baselines), ref → commit.
+ */
+export async function readRemoteView(git: Git, remote: string): Promise<Map<string, string>> {
+  const text = await git.run(["for-each-ref", "--format=%(objectname) %(refname)", "refs/codex/", remoteHeadsNamespace(assertNotOption(remote, "remote"))]);
+  const refs = new Map<string, string>();
+  for (const line of text.split("\n")) {
+    const space = line.indexOf(" ");
+    if (space > 0) refs.set(line.slice(space + 1), line.slice(0, space));
+  }
+  return refs;
 }
 
 export async function remoteUrl(git: Git, remote: string): Promise<string | undefined> {

@@ -3,6 +3,8 @@ import type { RefUpdate } from "../git/push.ts";
 import type { InvalidTask, RefusedTask, TaskSpec } from "../tasks/types.ts";
 import type { RepoContext } from "./context.ts";
 import type { BaselineMove } from "./intake.ts";
+import type { ClaimFirst } from "./early-claim.ts";
+import type { HeldClaim } from "./run-task.ts";
 import { nowIso, pushAll, stateUpdate, writeStatus } from "./records.ts";
 import type { TaskStatus } from "./task-status.ts";
 
@@ -21,6 +23,10 @@ export interface EnqueueResult {
   queued: string[];
   invalid: string[];
   refused: string[];
+  /** Every record this batch wrote (new ones and updates), by task id, when `ok`. */
+  written: Map<string, { status: TaskStatus; commit: string }>;
+  /** The new task this push also claimed (see early-claim.ts), when `ok`. */
+  claimed?: HeldClaim;
 }
 
 /**
@@ -28,36 +34,54 @@ export interface EnqueueResult {
  * record updates, and the baseline moves, in one atomic push. Once this lands a task
  * cannot be lost: whoever runs next finds it queued in git.
  */
-export async function enqueue(repo: RepoContext, batch: Batch, known: ReadonlySet<string>, nowMs: number): Promise<EnqueueResult> {
+export async function enqueue(repo: RepoContext, batch: Batch, known: ReadonlySet<string>, nowMs: number, claimFirst?: (queued: TaskStatus) => ReturnType<ClaimFirst>): Promise<EnqueueResult> {
   const updates: RefUpdate[] = [];
   const queued: string[] = [];
   const invalid: string[] = [];
+  const refused: string[] = [];
+  const written = new Map<string, { status: TaskStatus; commit: string }>();
+  let claimed: HeldClaim | undefined;
+  // Every ref is written by its own few git processes: the writes run side by side.
+  const jobs: Promise<void>[] = batch.baselines.filter((move) => move.old !== move.tip).map(async (move) => {
+    await updateRef(repo.git, move.ref, move.tip, move.old);
+    updates.push({ ref: move.ref, sha: move.tip, expect: move.old ?? null });
+  });
+  const record = async (status: TaskStatus, parent: string | undefined): Promise<void> => {
+    const commit = await writeStatus(repo, status, parent);
+    updates.push(stateUpdate(status.id, commit, parent ?? null));
+    written.set(status.id, { status, commit });
+  };
+  const recordClaimed = async (status: TaskStatus, claim: { running: TaskStatus; runId: string }): Promise<void> => {
+    // The ref is created at the running record, whose parent is the queued one.
+    const parent = await writeStatus(repo, status, undefined);
+    const sha = await writeStatus(repo, claim.running, parent);
+    updates.push(stateUpdate(status.id, sha, null));
+    written.set(status.id, { status: claim.running, commit: sha });
+    claimed = { ...claim, sha, parent };
+  };
   for (const spec of batch.tasks) {
     if (known.has(spec.id) || queued.includes(spec.id)) continue;
-    const status = { ...queuedStatus(spec, nowMs), seq: queued.length };
-    updates.push(stateUpdate(spec.id, await writeStatus(repo, status, undefined), null));
+    const status: TaskStatus = { ...queuedStatus(spec, nowMs), seq: queued.length };
+    const claim = queued.length === 0 ? await claimFirst?.(status) : undefined;
+    jobs.push(claim ? recordClaimed(status, claim) : record(status, undefined));
     queued.push(spec.id);
   }
   for (const task of batch.invalid) {
     if (known.has(task.id) || invalid.includes(task.id)) continue;
-    updates.push(stateUpdate(task.id, await writeStatus(repo, invalidStatus(task, nowMs), undefined), null));
+    jobs.push(record(invalidStatus(task, nowMs), undefined));
     invalid.push(task.id);
   }
-  const refused: string[] = [];
   for (const task of batch.refused) {
     if (known.has(task.id) || refused.includes(task.id)) continue;
-    updates.push(stateUpdate(task.id, await writeStatus(repo, refusedStatus(task, nowMs), undefined), null));
+    jobs.push(record(refusedStatus(task, nowMs), undefined));
     refused.push(task.id);
   }
-  for (const { status, parent } of batch.updates) updates.push(stateUpdate(status.id, await writeStatus(repo, status, parent), parent));
-  for (const move of batch.baselines) {
-    if (move.old === move.tip) continue;
-    await updateRef(repo.git, move.ref, move.tip, move.old);
-    updates.push({ ref: move.ref, sha: move.tip, expect: move.old ?? null });
-  }
-  if (updates.length === 0) return { ok: true, queued, invalid, refused };
+  for (const { status, parent } of batch.updates) jobs.push(record(status, parent));
+  const failed = (await Promise.allSettled(jobs)).find((outcome) => outcome.status === "rejected");
+  if (failed) throw failed.reason;
+  if (updates.length === 0) return { ok: true, queued, invalid, refused, written };
   const { ok } = await pushAll(repo, updates);
-  return { ok, queued: ok ? queued : [], invalid: ok ? invalid : [], refused: ok ? refused : [] };
+  return ok ? { ok, queued, invalid, refused, written, ...(claimed ? { claimed } : {}) } : { ok, queued: [], invalid: [], refused: [], written: new Map() };
 }
 
 function queuedStatus(spec: TaskSpec, nowMs: number): TaskStatus {

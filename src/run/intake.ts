@@ -36,15 +36,20 @@ export interface Intake {
 /**
  * Reads what the watched branch asks for, as committed on the remote: the task file at
  * its tip and the trailers of commits newer than the baseline (or the first-run window).
+ * `view` (refs read right after the fetch, see readRemoteView) saves resolving them one by one.
  */
-export async function readIntake(repo: RepoContext, baseRef: string, nowMs: number): Promise<Intake> {
+export async function readIntake(repo: RepoContext, baseRef: string, nowMs: number, view?: ReadonlyMap<string, string>): Promise<Intake> {
   const nowSeconds = Math.floor(nowMs / 1000);
   const { git, settings } = repo;
-  const tip = await resolveRef(git, `${remoteHeadsNamespace(settings.remote)}${baseRef}`);
+  const resolve = (ref: string): Promise<string | undefined> => (view ? Promise.resolve(view.get(ref)) : resolveRef(git, ref));
+  const tip = await resolve(`${remoteHeadsNamespace(settings.remote)}${baseRef}`);
   if (!tip) throw new ConfigError(`the remote "${settings.remote}" has no branch "${baseRef}"`, `push the branch, or set the watched branches with git config codex.watch`);
-  const baseline = await resolveRef(git, baselineRef(baseRef));
-  const commits = await listCommits(git, baseline ? { tip, exclude: baseline } : { tip, sinceSeconds: nowSeconds - settings.sinceSeconds });
-  const taskFile = await readTaskFile(repo, tip);
+  const baseline = await resolve(baselineRef(baseRef));
+  // Two independent reads: two git processes at once, not one after the other.
+  const [commits, taskFile] = await Promise.all([
+    listCommits(git, baseline ? { tip, exclude: baseline } : { tip, sinceSeconds: nowSeconds - settings.sinceSeconds }),
+    readTaskFile(repo, tip),
+  ]);
   const signatures = settings.trust.signed ? await verifyCommits(git, [...commits.map((c) => c.sha), ...(taskFile?.lastCommit ? [taskFile.lastCommit.sha] : [])]) : undefined;
   const plan = planTasks({
     trust: { policy: settings.trust, ...(signatures ? { signatures } : {}) },

@@ -1,9 +1,12 @@
+import { requireModelAccess } from "./model-access.ts";
 import { removeStaleWorktrees } from "../git/worktree.ts";
 import type { Deps, RepoContext } from "./context.ts";
-import { recordNewTasks } from "./record-new-tasks.ts";
+import { recordAndRead } from "./record-new-tasks.ts";
+import { recordCommentTasks } from "./comment-intake.ts";
 import { loadStatuses } from "./statuses.ts";
 import { isRunnable } from "./lease.ts";
-import { runTask } from "./run-task.ts";
+import { runTask, type HeldClaim } from "./run-task.ts";
+import { claimAtOnce } from "./early-claim.ts";
 import { removeStaleSlots } from "./slots.ts";
 import { flushOutbox } from "./outbox.ts";
 import type { TaskStatus } from "./task-status.ts";
@@ -18,27 +21,35 @@ export interface RunSummary {
 
 /** `git codex run --once`: fetch, record new tasks, run every runnable one, push, exit. */
 export async function runOnce(repo: RepoContext, deps: Deps): Promise<RunSummary> {
-  await removeStaleWorktrees(repo.git, repo.settings.worktreeRoot);
-  await removeStaleSlots(repo.settings.worktreeRoot, deps.host);
+  // What a crash left behind needs cleaning before a task runs, not before the intake.
+  const cleaning = Promise.all([removeStaleWorktrees(repo.git, repo.settings.worktreeRoot), removeStaleSlots(repo.settings.worktreeRoot, deps.host)]);
+  cleaning.catch(() => undefined); // awaited below; an intake failure must not leave it unhandled
   const flushed = await flushOutbox(repo);
   if (flushed.length > 0) repo.log.info({ tasks: flushed }, "pushed results saved by an earlier run");
-  const intakes = await recordNewTasks(repo, deps);
-  const records = await loadStatuses(repo);
+  // With nothing else waiting, the first new task is claimed in the push that records it.
+  const claimFirst = claimAtOnce(repo, deps, () => deps.sandbox().then(() => !deps.signal?.aborted, () => false));
+  const intake = await recordAndRead(repo, deps, {}, { claimFirst });
+  const intakes = intake.intakes;
+  const commented = await recordCommentTasks(repo, deps); // codex.prComments: `@codex` comments on open result PRs
+  const records = commented.length > 0 ? await loadStatuses(repo) : intake.records;
+  await cleaning;
   const invalidIds = new Set(intakes.flatMap((intake) => intake.plan.invalid.map((task) => task.id)));
   const invalid = [...records.values()].filter(({ status }) => invalidIds.has(status.id)).map(({ status }) => status);
   const runnable = [...records.values()].filter(({ status }) => isRunnable(status, repo, deps)).sort(byQueueOrder);
   if (runnable.length > 0) await deps.sandbox(); // no sandbox and no opt-out: stop before claiming anything
   const ran: TaskStatus[] = [];
-  for (const { status, commit } of runnable) {
+  const held = intake.claimed;
+  const jobs: { status: TaskStatus; commit: string; held?: HeldClaim }[] = [...(held ? [{ status: held.running, commit: held.sha, held }] : []), ...runnable];
+  for (const { status, commit, held } of jobs) {
     if (deps.signal?.aborted) break;
-    if (status.spec) deps.modelClient(status.spec.settings); // a ConfigError here stops before claiming anything
-    const outcome = await runTask(repo, deps, status, commit, deps.signal ? { signal: deps.signal } : {});
+    if (status.spec) requireModelAccess(deps, status.spec.settings); // a ConfigError here stops before claiming anything
+    const outcome = await runTask(repo, deps, status, commit, { ...(deps.signal ? { signal: deps.signal } : {}), ...(held ? { claimed: held } : {}) });
     if (outcome.claimed) ran.push(outcome.status);
   }
   const failed = ran.some((status) => status.state === "failed" || status.state === "interrupted");
   return { ran, invalid, exitCode: failed ? 1 : invalid.length > 0 ? 2 : 0 };
 }
 
-function byQueueOrder(a: { status: TaskStatus }, b: { status: TaskStatus }): number {
+export function byQueueOrder(a: { status: TaskStatus }, b: { status: TaskStatus }): number {
   return a.status.queuedAt.localeCompare(b.status.queuedAt) || (a.status.seq ?? 0) - (b.status.seq ?? 0);
 }

@@ -1,4 +1,5 @@
 import { removeStaleWorktrees } from "../git/worktree.ts";
+import { requireModelAccess } from "./model-access.ts";
 import { fetchRemote } from "../git/remote.ts";
 import type { Deps, RepoContext } from "./context.ts";
 import { ConfigError } from "./errors.ts";
@@ -37,7 +38,7 @@ export async function runSingleTask(repo: RepoContext, deps: Deps, query: string
   const record = records.find((r) => r.status.id === status.id);
   if (!record || !status.spec || !isRunnable(status, repo, deps)) return { ran: false, ...whyNot(status) };
   await deps.sandbox(); // no sandbox and no opt-out: stop before claiming
-  deps.modelClient(status.spec.settings); // a ConfigError here stops before claiming
+  requireModelAccess(deps, status.spec.settings); // a ConfigError here stops before claiming
   const outcome = await runTask(repo, deps, status, record.commit, control);
   if (!outcome.claimed && outcome.deferred) return { ran: false, why: "deferred", message: `${status.id} stays queued: ${outcome.deferred}; nothing was run` };
   if (!outcome.claimed) return { ran: false, why: "claimed", message: `${status.id} was claimed by another worker first; nothing was run` };

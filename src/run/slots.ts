@@ -2,12 +2,14 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { removeTree } from "../util/remove-tree.ts";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { isProcessAlive } from "../git/worktree.ts";
+import { isProcessAlive, POOL_DIR } from "../git/worktree.ts";
 
-/** One task's private folders, side by side and removed together. */
+/**
+ * One task's private home and temp folders, removed together. They are fresh for every
+ * task; the worktree comes from the pool (worktree-pool.ts).
+ */
 export interface Slot {
   dir: string;
-  worktree: string;
   home: string;
   tmp: string;
 }
@@ -19,7 +21,7 @@ export async function createSlot(root: string, taskId: string, owner: { host: st
   const dir = join(root, `${taskId}-${randomBytes(3).toString("hex")}`);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, OWNER_FILE), `${owner.host} ${owner.pid}\n`);
-  const slot = { dir, worktree: join(dir, "worktree"), home: join(dir, "home"), tmp: join(dir, "tmp") };
+  const slot = { dir, home: join(dir, "home"), tmp: join(dir, "tmp") };
   await Promise.all([mkdir(slot.home), mkdir(slot.tmp)]);
   return slot;
 }
@@ -35,6 +37,7 @@ export async function removeSlot(slot: Slot): Promise<void> {
 export async function removeStaleSlots(root: string, host: string): Promise<string[]> {
   const removed: string[] = [];
   for (const name of await readdir(root).catch(() => [] as string[])) {
+    if (name === POOL_DIR) continue; // worktrees, not slots: removeStaleWorktrees looks after them
     const dir = join(root, name);
     const owner = await readFile(join(dir, OWNER_FILE), "utf8").catch(() => undefined);
     const [ownerHost, pid] = (owner ?? "").trim().split(" ");

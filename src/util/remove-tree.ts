@@ -16,7 +16,8 @@ export async function removeTree(path: string): Promise<void> {
   }
 }
 
-async function makeWritable(path: string): Promise<void> {
+/** Makes every folder below `path` (and itself) readable and writable by its owner; never follows symlinks. */
+export async function makeWritable(path: string): Promise<void> {
   const info = await lstat(path).catch(() => undefined);
   if (!info?.isDirectory()) return;
   await chmod(path, (info.mode & 0o7777) | 0o700).catch(() => undefined);

@@ -1,6 +1,6 @@
 export interface Burst {
-  /** Records one changed path; the burst fires once things have been quiet for a while. */
-  add(path: string): void;
+  /** Records one changed path (`isDir`: a folder); the burst fires once things have been quiet for a while. */
+  add(path: string, isDir?: boolean): void;
   /** Drops what is pending; nothing fires afterwards. */
   cancel(): void;
 }
@@ -10,25 +10,31 @@ export interface BurstOptions {
   debounceMs: number;
   /** Longest a burst may be held, so a steady stream of changes still fires. */
   maxWaitMs: number;
-  fire(paths: string[]): void;
+  /** The changed paths, and which of them are folders. */
+  fire(paths: string[], dirs: ReadonlySet<string>): void;
 }
 
 /** Collects file events into one call: trailing debounce, bounded by `maxWaitMs`. */
 export function createBurst(options: BurstOptions): Burst {
   let paths = new Set<string>();
+  let dirs = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let startedAt = 0;
   let cancelled = false;
   const flush = (): void => {
     timer = undefined;
     const fired = [...paths];
+    const firedDirs = dirs;
     paths = new Set();
-    if (!cancelled && fired.length > 0) options.fire(fired);
+    dirs = new Set();
+    if (!cancelled && fired.length > 0) options.fire(fired, firedDirs);
   };
   return {
-    add(path) {
+    add(path, isDir = false) {
       if (cancelled) return;
       paths.add(path);
+      if (isDir) dirs.add(path);
+      else dirs.delete(path);
       const now = performance.now();
       if (timer === undefined) startedAt = now;
       clearTimeout(timer);

@@ -9,18 +9,27 @@ export interface WatchLocalRefsOptions {
    * local path (see `localRemoteGitDir`), the remote's git dir.
    */
   dirs: string[];
-  /** Called once per burst of ref changes; `reason` names the paths that changed. */
-  onChange: (reason: string) => void;
-  /** Quiet time that ends a burst. Default 50 ms. */
+  /**
+   * Called once per burst of ref changes; `reason` names the paths that changed, `changes`
+   * lists them (a folder's own event marked `dir`).
+   */
+  onChange: (reason: string, changes: RefChange[]) => void;
+  /** Quiet time that ends a burst. Default 25 ms: git writes the refs of one push or fetch within a few. */
   debounceMs?: number;
   logger: Logger;
+}
+
+export interface RefChange {
+  path: string;
+  /** A folder appeared or went (git makes and removes them around the refs it writes). */
+  dir: boolean;
 }
 
 export interface RefWatcher extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-const DEFAULT_DEBOUNCE_MS = 50;
+const DEFAULT_DEBOUNCE_MS = 25;
 // A steady stream of ref writes (a long fetch) still reports at least this often.
 const MAX_WAIT_FACTOR = 10;
 
@@ -41,10 +50,10 @@ export async function watchLocalRefs(options: WatchLocalRefsOptions): Promise<Re
   const burst = createBurst({
     debounceMs,
     maxWaitMs: Math.max(debounceMs * MAX_WAIT_FACTOR, 1),
-    fire(paths) {
+    fire(paths, dirs) {
       const reason = describePaths(paths);
       log.debug({ paths: paths.length, reason }, "refs changed");
-      options.onChange(reason);
+      options.onChange(reason, paths.map((path) => ({ path, dir: dirs.has(path) })));
     },
   });
   const watcher = watch(dirs.flatMap(refWatchPaths), {
@@ -55,7 +64,7 @@ export async function watchLocalRefs(options: WatchLocalRefsOptions): Promise<Re
     awaitWriteFinish: false,
     ignored: (path: string) => isIgnoredRefPath(dirs, path),
   });
-  watcher.on("all", (_event, path) => burst.add(path));
+  watcher.on("all", (event, path) => burst.add(path, event === "addDir" || event === "unlinkDir"));
   await whenReady(watcher);
   watcher.on("error", (err) => log.warn({ err }, "ref watcher error"));
   log.debug({ dirs }, "watching refs");

@@ -21,6 +21,11 @@ export interface PollRemoteOptions {
   onError?: (err: unknown, nextDelayMs: number) => void;
   /** On the first successful poll after failures. */
   onRecover?: () => void;
+  /**
+   * True when every ref that changed in the listing (ref → new sha, null: gone) is this
+   * process's own push (see own-writes.ts): no trigger for those.
+   */
+  explains?: (changed: [string, string | null][]) => boolean;
   signal: AbortSignal;
 }
 
@@ -40,7 +45,7 @@ export async function pollRemote(options: PollRemoteOptions): Promise<void> {
   const maxBackoffMs = options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
   assertPollOptions(options.intervalMs, jitter, maxBackoffMs);
   const args = ["ls-remote", "--", assertNotOption(options.remote, "remote"), ...PATTERNS];
-  let seen: string | undefined;
+  let seen: Extract<Listing, { ok: true }> | undefined;
   let failures = 0;
   while (!signal.aborted) {
     const result = await unlessAborted(listRefs(options.git, args, signal), signal);
@@ -49,10 +54,10 @@ export async function pollRemote(options: PollRemoteOptions): Promise<void> {
       if (failures > 0) {
         options.onRecover?.();
         options.onChange("remote-recovered");
-      } else if (seen !== undefined && result.fingerprint !== seen) {
+      } else if (seen !== undefined && result.fingerprint !== seen.fingerprint && !options.explains?.(changedRefs(seen.refs, result.refs))) {
         options.onChange("remote");
       }
-      seen = result.fingerprint;
+      seen = result;
       failures = 0;
     } else {
       failures += 1;
@@ -68,16 +73,34 @@ export async function pollRemote(options: PollRemoteOptions): Promise<void> {
   }
 }
 
-type Listing = { ok: true; fingerprint: string } | { ok: false; error: unknown };
+type Listing = { ok: true; fingerprint: string; refs: Map<string, string> } | { ok: false; error: unknown };
 
 // `run` rather than `probe`: its GitError is scrubbed by the runner's redactor (a token
 // in the remote URL can show up in git's message).
 async function listRefs(git: Git, args: readonly string[], signal: AbortSignal): Promise<Listing> {
   try {
-    return { ok: true, fingerprint: fingerprintOf(await git.run(args, { timeoutMs: LS_REMOTE_TIMEOUT_MS, signal })) };
+    const text = await git.run(args, { timeoutMs: LS_REMOTE_TIMEOUT_MS, signal });
+    return { ok: true, fingerprint: fingerprintOf(text), refs: parseListing(text) };
   } catch (error) {
     return { ok: false, error };
   }
+}
+
+function parseListing(text: string): Map<string, string> {
+  const refs = new Map<string, string>();
+  for (const line of text.split("\n")) {
+    const tab = line.indexOf("\t");
+    if (tab > 0) refs.set(line.slice(tab + 1), line.slice(0, tab));
+  }
+  return refs;
+}
+
+/** Refs whose sha differs between two listings (null: gone from the newer). */
+export function changedRefs(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): [string, string | null][] {
+  const changed: [string, string | null][] = [];
+  for (const [ref, sha] of after) if (before.get(ref) !== sha) changed.push([ref, sha]);
+  for (const ref of before.keys()) if (!after.has(ref)) changed.push([ref, null]);
+  return changed;
 }
 
 /** The same refs at the same commits give the same fingerprint, whatever the order. */

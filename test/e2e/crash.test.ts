@@ -56,8 +56,14 @@ describe("a killed run", () => {
     expect(conversations).toBe(2);
     const log = await world.git.run(["log", "--format=%s", "refs/codex/tasks/" + status.status.id], { cwd: world.remote });
     expect(log.split("\n").filter((l) => / done$/.test(l))).toHaveLength(1);
-    expect((await world.git.run(["worktree", "list", "--porcelain"])).match(/^worktree /gm)).toHaveLength(1);
-    expect(await readdir(join(world.env.XDG_CACHE_HOME as string, "git-codex", "worktrees")).then((d) => Promise.all(d.map((r) => readdir(join(world.env.XDG_CACHE_HOME as string, "git-codex", "worktrees", r)))))).toEqual([[]]);
+    // Besides the user's, one worktree: the second run's, unlocked in the pool for the next run; the killed run's is gone.
+    const listed = (await world.git.run(["worktree", "list", "--porcelain"])).split("\n\n").filter(Boolean);
+    expect(listed).toHaveLength(2);
+    expect(listed[1]).toMatch(/^worktree .*\/pool\/wt-/);
+    expect(listed[1]).not.toMatch(/^locked/m);
+    const cache = join(world.env.XDG_CACHE_HOME as string, "git-codex", "worktrees");
+    expect(await readdir(cache).then((d) => Promise.all(d.map((r) => readdir(join(cache, r)))))).toEqual([["pool"]]);
+    expect(await readdir(cache).then((d) => Promise.all(d.map((r) => readdir(join(cache, r, "pool")))))).toEqual([[expect.stringMatching(/^wt-/)]]);
     expect(await findFiles(join(world.clone, ".git"), (n) => n.endsWith(".lock"))).toEqual([]);
     expect(await findFiles(world.remote, (n) => n.endsWith(".lock"))).toEqual([]);
   });

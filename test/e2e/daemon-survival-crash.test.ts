@@ -73,10 +73,13 @@ describe("git codex watch survives", () => {
     first.child.kill("SIGKILL");
     expect((await first.done).code).toBe("SIGKILL");
     const worktrees = async () => (await world.git.run(["worktree", "list", "--porcelain"])).match(/^worktree .*$/gm);
-    expect(await worktrees(), "the killed daemon left its worktree").toHaveLength(2);
+    const killedWith = await worktrees();
+    expect(killedWith, "the killed daemon left its worktree").toHaveLength(2);
     const cacheDir = join(world.env.XDG_CACHE_HOME as string, "git-codex", "worktrees");
     const [repoDir] = await readdir(cacheDir);
-    expect(await readdir(join(cacheDir, repoDir as string)), "the killed daemon left its slot").toHaveLength(1);
+    // Slots (a task's home and tmp) beside the pool of worktrees.
+    const slots = async () => (await readdir(join(cacheDir, repoDir as string))).filter((name) => name !== "pool");
+    expect(await slots(), "the killed daemon left its slot").toHaveLength(1);
     const second = watch([world.clone, "--poll", "1h"], { cwd: world.root, env });
     // Same host, same state dir, dead pid: taken over at once, long before the lease expires.
     const started = await second.waitForLog((l) => l.msg === "task started", 20_000);
@@ -92,8 +95,13 @@ describe("git codex watch survives", () => {
     expect(conversations).toBe(2);
     const log = await world.git.run(["log", "--format=%s", `refs/codex/tasks/${id}`], { cwd: world.remote });
     expect(log.split("\n").filter((l) => / done$/.test(l))).toHaveLength(1);
-    expect(await worktrees()).toEqual([`worktree ${world.clone}`]);
-    expect(await readdir(join(cacheDir, repoDir as string)), "no slot is left").toEqual([]);
+    // The dead daemon's worktree is gone; the one that ran the task stays in the pool, unlocked, for the next task.
+    const left = (await world.git.run(["worktree", "list", "--porcelain"])).split("\n\n").filter(Boolean);
+    expect(left).toHaveLength(2);
+    expect(left[1]).toMatch(/^worktree .*\/pool\/wt-/);
+    expect(left[1]).not.toMatch(/^locked/m);
+    expect(left[1]).not.toContain(killedWith?.[1]);
+    expect(await slots(), "no slot is left").toEqual([]);
     expect(await findFiles(join(world.clone, ".git"), (n) => n.endsWith(".lock"))).toEqual([]);
     expect(await findFiles(world.remote, (n) => n.endsWith(".lock"))).toEqual([]);
     expect((await statuses(world, env)).filter((r) => r.status === "running")).toEqual([]);

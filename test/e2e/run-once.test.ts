@@ -181,7 +181,11 @@ describe("run --once", () => {
     expect((await runCli(["run", "--once"], { cwd: world.clone, env })).exitCode).toBe(0);
 
     expect(await world.snapshot()).toBe(before);
-    expect((await world.git.run(["worktree", "list", "--porcelain"])).match(/^worktree /gm)).toHaveLength(1);
+    // Besides the user's own, only the bot's pooled worktree is listed: in its cache, unlocked, kept for the next run.
+    const listed = (await world.git.run(["worktree", "list", "--porcelain"])).split("\n\n").filter(Boolean);
+    expect(listed).toHaveLength(2);
+    expect(listed[1]).toMatch(/^worktree .*\/cache\/git-codex\/worktrees\/[^/]+\/pool\/wt-/);
+    expect(listed[1]).not.toMatch(/^locked/m);
   });
 
   it("keeps secrets out of the agent's commands, the transcript and the commit", async () => {

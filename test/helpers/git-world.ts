@@ -65,7 +65,8 @@ export async function createGitWorld(): Promise<GitWorld> {
         at.run(["symbolic-ref", "HEAD"]),
         at.run(["ls-files", "--stage"]),
         at.run(["status", "--porcelain=v2", "--untracked-files=all", "--ignored"]),
-        at.run(["worktree", "list", "--porcelain"]),
+        // The bot's pooled worktrees (in its cache, reused by the next task) are its own.
+        at.run(["worktree", "list", "--porcelain"]).then((text) => text.split("\n\n").filter((block) => !/^worktree .*\/git-codex\/worktrees\/[^/]+\/pool\//.test(block)).join("\n\n")),
         // A push updates remote-tracking refs of what it pushed (origin/codex/*), as every push does.
         at.run(["for-each-ref", "refs/heads", "refs/tags", "refs/remotes/origin/main"]),
       ]);

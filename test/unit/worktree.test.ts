@@ -1,9 +1,11 @@
 import { existsSync } from "node:fs";
-import { mkdir, symlink } from "node:fs/promises";
+import { mkdir, symlink, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createWorktree, listWorktrees, removeStaleWorktrees } from "../../src/git/worktree.ts";
+import { createWorktree, listWorktrees, poolDir, removeStaleWorktrees } from "../../src/git/worktree.ts";
+import { tryLockWorktree, unlockWorktree } from "../../src/git/worktree-lock.ts";
+import { gitlinkPaths } from "../../src/git/worktree-reset.ts";
 import { createTempRepo, deadPid } from "./helpers.ts";
 
 describe("createWorktree", () => {
@@ -79,5 +81,72 @@ describe("removeStaleWorktrees", () => {
     await repo.git.run(["worktree", "add", "--detach", "--lock", "--reason", `git-codex pid=${await deadPid()} host=${hostname()}`, dead, "HEAD"]);
 
     expect(await removeStaleWorktrees(repo.git, root)).toHaveLength(1);
+  });
+});
+
+describe("tryLockWorktree", () => {
+  it("lets exactly one of many lock an idle worktree, with git's own lock, until it is unlocked", async () => {
+    await using repo = await createTempRepo();
+    const base = await repo.commit({ "a.txt": "a\n" }, "base");
+    const path = join(repo.root, "wt");
+    await repo.git.run(["worktree", "add", "--detach", path, base]);
+
+    const wins = await Promise.all(Array.from({ length: 8 }, () => tryLockWorktree(path)));
+
+    expect(wins.filter(Boolean)).toHaveLength(1);
+    expect((await listWorktrees(repo.git)).find((w) => w.path === path)?.locked).toBe(`git-codex pid=${process.pid} host=${hostname()}`);
+    expect((await repo.git.probe(["worktree", "remove", path])).exitCode).not.toBe(0); // git honours it
+    await unlockWorktree(path);
+    expect((await listWorktrees(repo.git)).find((w) => w.path === path)?.locked).toBeUndefined();
+    expect(await tryLockWorktree(path)).toBe(true);
+  });
+
+  it("refuses a worktree whose admin folder does not point back at it", async () => {
+    await using repo = await createTempRepo();
+    await repo.commit({}, "base");
+    const path = join(repo.root, "wt");
+    await repo.git.run(["worktree", "add", "--detach", path, "HEAD"]);
+    const elsewhere = join(repo.root, "elsewhere");
+    await mkdir(elsewhere);
+    await writeFile(join(path, ".git"), `gitdir: ${elsewhere}\n`);
+
+    expect(await tryLockWorktree(path)).toBe(false);
+    expect(existsSync(join(elsewhere, "locked"))).toBe(false);
+  });
+});
+
+describe("removeStaleWorktrees and the pool", () => {
+  it("keeps an idle pooled worktree, removes a dead process's one and an old folder git does not know", async () => {
+    await using repo = await createTempRepo();
+    await repo.commit({}, "base");
+    const root = join(repo.root, "worktrees");
+    const pool = poolDir(root);
+    await mkdir(pool, { recursive: true });
+    const idle = join(pool, "wt-idle");
+    const dead = join(pool, "wt-dead");
+    const stray = join(pool, "wt-stray");
+    const fresh = join(pool, "wt-being-added");
+    await repo.git.run(["worktree", "add", "--detach", idle, "HEAD"]);
+    await repo.git.run(["worktree", "add", "--detach", "--lock", "--reason", `git-codex pid=${await deadPid()} host=${hostname()}`, dead, "HEAD"]);
+    await mkdir(stray);
+    await writeFile(join(stray, "left.txt"), "x");
+    const old = new Date(Date.now() - 3_600_000);
+    await utimes(stray, old, old);
+    await mkdir(fresh);
+
+    expect((await removeStaleWorktrees(repo.git, root)).sort()).toEqual([dead, stray].sort());
+    expect(existsSync(idle)).toBe(true);
+    expect(existsSync(fresh)).toBe(true); // another process's `git worktree add` may be filling it
+    expect((await listWorktrees(repo.git)).map((w) => w.path).sort()).toEqual([repo.dir, idle].sort());
+  });
+});
+
+describe("gitlinkPaths", () => {
+  it("finds gitlink entries in ls-files --stage -z output, and only those", () => {
+    const sha = "a".repeat(40);
+    const output = Buffer.from([`100644 ${sha} 0\t160000 not a link`, `160000 ${sha} 0\tvendor/sub`, `100755 ${sha} 0\tbin/x`, `160000 ${sha} 0\tlibs/other`].join("\0") + "\0");
+    expect(gitlinkPaths(output)).toEqual(["vendor/sub", "libs/other"]);
+    expect(gitlinkPaths(Buffer.from(`160000 ${sha} 0\tfirst`))).toEqual(["first"]);
+    expect(gitlinkPaths(Buffer.alloc(0))).toEqual([]);
   });
 });
