@@ -4,6 +4,7 @@
  */
 import type { ProcessResult } from "../util/process.ts";
 import type { Api, Budget } from "../tasks/types.ts";
+import type { ModelPrice } from "./pricing.ts";
 
 /** The internal transcript item format, shared by the Responses and Chat implementations. */
 export type Item =
@@ -58,6 +59,10 @@ export interface ModelRequest {
   instructions: string;
   items: Item[];
   tools: ToolSpec[];
+  /** Caps the answer (reasoning included); set under a token or dollar budget, so the worst case is bounded. */
+  maxOutputTokens?: number;
+  /** Same for every request of a repository and model, so the provider routes them to its prompt cache. */
+  promptCacheKey?: string;
   signal?: AbortSignal;
 }
 
@@ -65,6 +70,8 @@ export interface ModelResponse {
   /** Output items in order: reasoning, assistant messages, function calls. */
   items: Item[];
   usage: Usage;
+  /** The answer stopped at `maxOutputTokens`: it may be incomplete. */
+  cutOff?: boolean;
 }
 
 /** What the agent loop talks to; the OpenAI implementation is one of several. */
@@ -119,6 +126,12 @@ export type TranscriptEntry = { t: string } & (
   | { type: "plan"; plan: PlanStep[]; explanation?: string }
   | { type: "verify"; round: number; command: string; passed: boolean; exitCode: number | null; output: string }
   | { type: "retry"; attempt: number; delayMs: number; error: string }
+  /** Before a request: its estimated input, the output cap the budgets allow, and its worst-case cost. */
+  | { type: "estimate"; turn: number; inputTokens: number; maxOutputTokens?: number; worstCaseUsd?: number }
+  /** Old turns replaced by a summary; tokens are estimates of the conversation's size. */
+  | { type: "compaction"; turn: number; itemsBefore: number; itemsAfter: number; tokensBefore: number; tokensAfter: number; usage: Usage; summary: string }
+  /** What an external agent backend said that is no model item: a malformed line, its thread id, a dropped event. */
+  | { type: "note"; text: string }
   | { type: "stop"; outcome: AgentOutcome; reason?: string }
 );
 
@@ -128,7 +141,9 @@ export type AgentEvent =
   | { type: "turn"; turn: number; usage: Usage; elapsedMs: number }
   | { type: "tool"; name: string; summary: string }
   | { type: "plan"; plan: PlanStep[] }
-  | { type: "verify"; round: number; passed: boolean };
+  | { type: "verify"; round: number; passed: boolean }
+  /** A summary request was made: its usage counts like a turn's. */
+  | { type: "compaction"; usage: Usage; itemsBefore: number; itemsAfter: number };
 
 export interface Clock {
   now(): number;
@@ -153,10 +168,37 @@ export interface AgentOptions {
   maxToolOutputChars?: number;
   /** Tools offered besides the built-in ones; names must not collide with them or each other. */
   tools?: readonly AgentTool[];
+  /** US dollars per million tokens by model; the built-in table when absent. */
+  prices?: Readonly<Record<string, ModelPrice>>;
+  /** Money outside the task's own budget (a daemon's daily cap), checked before each request. */
+  spendLimit?: SpendLimit;
+  /** Output cap of a request under a token or dollar budget. Default 32 768. */
+  maxOutputTokens?: number;
+  /** Input tokens the model accepts; from the built-in table by model when absent. */
+  contextWindow?: number;
+  /** When to summarise old turns (see src/agent/compact.ts). */
+  compaction?: CompactionOptions;
+  /** Sent with every request (see ModelRequest.promptCacheKey). */
+  promptCacheKey?: string;
   /** Scrubs secrets from anything recorded. */
   redact: (text: string) => string;
   onEvent?: (event: AgentEvent) => void;
   signal?: AbortSignal;
+}
+
+/** Money the task may spend besides its own budget's limit: what is left of a daemon's daily cap. */
+export interface SpendLimit {
+  /** US dollars left now; read before each request. */
+  leftUsd(): number;
+  /** Names the limit in a stop reason, e.g. "today's $5.00 daily cap". */
+  label: string;
+}
+
+export interface CompactionOptions {
+  /** Compact before a request whose estimated input passes this fraction of the window. Default 0.8. */
+  threshold?: number;
+  /** Items at the end of the conversation kept as they are (rounded up to whole turns). Default 8. */
+  keepItems?: number;
 }
 
 export interface AgentResult {

@@ -47,8 +47,19 @@ export function table(header: string[], rows: string[][]): string {
 
 export function statusTable(statuses: TaskStatus[]): string {
   if (statuses.length === 0) return "No tasks recorded yet.\n";
-  const rows = statuses.map((s) => [s.id, s.state, s.branch ?? "-", s.commit?.slice(0, 7) ?? "-", s.updatedAt.replace("T", " ").slice(0, 16), oneLine(s.reason ?? "", 60)]);
-  return table(["TASK", "STATE", "BRANCH", "COMMIT", "UPDATED (UTC)", "REASON"], rows);
+  const rows = statuses.map((s) => [s.id, s.state, s.branch ?? "-", s.commit?.slice(0, 7) ?? "-", s.updatedAt.replace("T", " ").slice(0, 16), usageCell(s.usage), oneLine(s.reason ?? "", 60)]);
+  return table(["TASK", "STATE", "BRANCH", "COMMIT", "UPDATED (UTC)", "USAGE (IN/CACHED/OUT, COST)", "REASON"], rows);
+}
+
+/** Tokens in, of them cached, out, and the cost when the price is known: `12.3k/8.0k/1.2k $0.0213`. */
+export function usageCell(usage: TaskStatus["usage"]): string {
+  if (!usage) return "-";
+  const tokens = [usage.inputTokens, usage.cachedTokens, usage.outputTokens].map(shortCount).join("/");
+  return usage.costUsd === undefined ? tokens : `${tokens} $${usage.costUsd.toFixed(4)}`;
+}
+
+function shortCount(n: number): string {
+  return n >= 1_000_000 ? `${(n / 1_000_000).toFixed(1)}M` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n);
 }
 
 export function oneLine(text: string, max: number): string {
@@ -70,7 +81,10 @@ function renderEntry(entry: TranscriptEntry): string {
     case "plan": return `${time} plan   ${entry.plan.map((p) => `[${p.status === "completed" ? "x" : p.status === "in_progress" ? "~" : " "}] ${p.step}`).join("; ")}`;
     case "verify": return `${time} verify round ${entry.round}: ${entry.passed ? "passed" : "failed"} (${entry.command}, exit ${entry.exitCode})`;
     case "retry": return `${time} retry  attempt ${entry.attempt} in ${entry.delayMs}ms: ${oneLine(entry.error, 100)}`;
+    case "note": return `${time} note   ${oneLine(entry.text, 160)}`;
     case "stop": return `${time} stop   ${entry.outcome}${entry.reason ? `: ${entry.reason}` : ""}`;
+    case "estimate": return `${time} #${entry.turn}     next request ≈${entry.inputTokens} input tokens${entry.maxOutputTokens === undefined ? "" : `, output ≤ ${entry.maxOutputTokens}`}${entry.worstCaseUsd === undefined ? "" : `, at most $${entry.worstCaseUsd.toFixed(4)}`}`;
+    case "compaction": return `${time} #${entry.turn}     compacted ${entry.itemsBefore} → ${entry.itemsAfter} items (≈${entry.tokensBefore} → ≈${entry.tokensAfter} tokens): ${oneLine(entry.summary, 120)}`;
   }
 }
 

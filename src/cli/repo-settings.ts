@@ -59,6 +59,8 @@ export async function loadRepoSettings(git: Git, env: Record<string, string | un
     worktreeRoot: join(xdgDir(env, "cache"), "worktrees", repoKey),
     stateDir: xdgDir(env, "state"),
     trust: trustPolicy(config),
+    prComments: booleanSetting(config, "prComments", false),
+    agentEnv: agentEnvNames(config),
   };
 }
 
@@ -69,6 +71,26 @@ export function trustPolicy(config: ReadonlyMap<string, readonly string[]>): Tru
   const signed = signedText === undefined ? false : gitBoolean(signedText);
   if (signed === undefined) throw new ConfigError(`codex.trustSigned is "${signedText}", not a boolean`, "set it to true or false");
   return { authors, signed };
+}
+
+/**
+ * `codex.agentEnv`: variable names (repeatable; a value may list several, separated by
+ * spaces or commas) whose values this machine gives to external agent backends only.
+ */
+export function agentEnvNames(config: ReadonlyMap<string, readonly string[]>): string[] {
+  const names = (config.get("agentenv") ?? []).flatMap((value) => value.split(/[\s,]+/)).filter((name) => name !== "");
+  const bad = names.find((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
+  if (bad !== undefined) throw new ConfigError(`codex.agentEnv holds "${bad}", not a variable name`, "list names only, e.g. git config --add codex.agentEnv OPENAI_API_KEY");
+  return [...new Set(names)];
+}
+
+/** A `codex.*` boolean (git's spellings); anything else is a ConfigError that names the key. */
+function booleanSetting(config: ReadonlyMap<string, readonly string[]>, key: string, fallback: boolean): boolean {
+  const text = config.get(key.toLowerCase())?.at(-1);
+  if (text === undefined) return fallback;
+  const value = gitBoolean(text);
+  if (value === undefined) throw new ConfigError(`codex.${key} is "${text}", not a boolean`, "set it to true or false");
+  return value;
 }
 
 /** A value as git reads a boolean: true/yes/on/1 (or any non-zero number), false/no/off/0/empty. */

@@ -6,6 +6,10 @@ import type { Git } from "../git/runner.ts";
 import type { Identity } from "../git/commit.ts";
 import type { Clock, CommandExecutor, ModelClient } from "../agent/types.ts";
 import type { ResolvedSettings, TaskSettings, TrustPolicy } from "../tasks/types.ts";
+import type { McpServerConfig } from "../tasks/types.ts";
+import type { ImageGenerator } from "../agent/image-tool.ts";
+import type { ModelCatalog } from "../agent/model-catalog.ts";
+import type { DailySpend } from "./daily-spend.ts";
 
 /** Everything a run needs from the outside world, built once at the top (src/cli). */
 export interface Deps {
@@ -17,6 +21,13 @@ export interface Deps {
   pid: number;
   /** Creates the model client for a task's settings; throws a ConfigError when it cannot. */
   modelClient(settings: ResolvedSettings): ModelClient;
+  /** The `image` tool's generator, with the model client's key and server; throws a ConfigError when it cannot be made. Absent = no image tool. */
+  imageGenerator?(): ImageGenerator;
+  /**
+   * This machine's MCP servers ($XDG_CONFIG_HOME/git-codex/mcp.yml), offered to every task
+   * under the task's own (the task wins by name); throws a ConfigError when that file is invalid.
+   */
+  userMcpServers?(): Readonly<Record<string, McpServerConfig>>;
   /**
    * The OS sandbox of this machine, found once by running it; rejects with a ConfigError
    * when none works and the user did not opt out (GIT_CODEX_SANDBOX=none).
@@ -24,6 +35,14 @@ export interface Deps {
   sandbox(): Promise<SandboxChoice>;
   /** The executor for one task's agent and verify commands, inside the sandbox. */
   executor(request: ExecutorRequest): Promise<CommandExecutor>;
+  /**
+   * Prices and context windows: the built-in tables under this machine's models file
+   * ($XDG_CONFIG_HOME/git-codex/models.json); throws a ConfigError when that file is invalid.
+   * Absent = the built-in tables.
+   */
+  models?(): ModelCatalog;
+  /** This machine's spending per UTC day and its cap (`--daily-usd`); absent = no cap. */
+  dailySpend?: DailySpend;
   /** Called with live progress lines (a terminal), or undefined. */
   progress?: (taskId: string, line: string) => void;
   signal?: AbortSignal;
@@ -67,6 +86,17 @@ export interface RepoSettings {
    * which whoever pushes controls. Default: any author, unsigned allowed.
    */
   trust: TrustPolicy;
+  /**
+   * `codex.prComments`: `@codex <instruction>` comments on the bot's open pull requests,
+   * by users with write access, become follow-ups. Off (undefined) by default.
+   */
+  prComments?: boolean;
+  /**
+   * `codex.agentEnv` (repeatable): names of this machine's environment variables handed to
+   * an external agent backend (`agent: codex`, e.g. OPENAI_API_KEY) and to nothing else:
+   * never to the built-in loop's commands or a verify command. Absent = none.
+   */
+  agentEnv?: string[];
 }
 
 /** A repository being served: its git runner and settings. */

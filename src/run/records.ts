@@ -5,10 +5,15 @@ import type { TranscriptEntry } from "../agent/types.ts";
 import type { RepoContext } from "./context.ts";
 import type { TaskStatus } from "./task-status.ts";
 
-/** Writes one state change of a task as a commit on its state ref (locally). */
-export async function writeStatus(repo: RepoContext, status: TaskStatus, parent: string | undefined, transcript?: readonly TranscriptEntry[], replaces: string | undefined = parent, event?: string): Promise<string> {
+/**
+ * Writes one state change of a task as a commit on its state ref (locally). `more` holds
+ * further transcripts by file name (best-of-N: `attempt-<n>.jsonl`).
+ */
+export async function writeStatus(repo: RepoContext, status: TaskStatus, parent: string | undefined, transcript?: readonly TranscriptEntry[], replaces: string | undefined = parent, event?: string, more: Record<string, readonly TranscriptEntry[]> = {}): Promise<string> {
   const files: Record<string, string> = { "status.json": JSON.stringify(status, null, 2) + "\n" };
-  if (transcript) files["transcript.jsonl"] = transcript.map((entry) => JSON.stringify(entry)).join("\n") + "\n";
+  const jsonl = (entries: readonly TranscriptEntry[]): string => entries.map((entry) => JSON.stringify(entry)).join("\n") + "\n";
+  if (transcript) files["transcript.jsonl"] = jsonl(transcript);
+  for (const [name, entries] of Object.entries(more)) files[name] = jsonl(entries);
   // The subject is the audit log's line: the state, or the event this record adds to it.
   const subject = `codex: ${status.id} ${event ?? `${status.state}${status.reason ? `: ${status.reason}` : ""}`}`;
   return writeRecord(repo.git, taskRef(status.id), files, subject.slice(0, 200) + "\n", botIdentity(repo), parent, replaces);

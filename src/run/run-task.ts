@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { RefUpdate } from "../git/push.ts";
-import { costOf } from "../agent/pricing.ts";
+import { costOf, type ModelPrice } from "../agent/pricing.ts";
+import { startBlocked } from "./daily-spend.ts";
 import { keepClaim, type Claim } from "./claim-keeper.ts";
 import type { Deps, RepoContext } from "./context.ts";
 import { executeTask, type Execution } from "./execute.ts";
@@ -12,15 +13,38 @@ import { nowIso, pushAll, stateUpdate, writeStatus } from "./records.ts";
 import { chooseResultBranch } from "./result-branch.ts";
 import { baselineRef } from "./intake.ts";
 import { resolveRef } from "../git/refs.ts";
+import { recordMemory } from "./memory.ts";
 import type { TaskStatus } from "./task-status.ts";
 
-export type TaskOutcome = { claimed: false } | { claimed: true; status: TaskStatus };
+/** `deferred`: not claimed because of the daily spending cap; it stays queued, and says until when. */
+export type TaskOutcome = { claimed: false; deferred?: string } | { claimed: true; status: TaskStatus };
 
 export interface TaskControl {
   /** Aborts the task: shutdown after the grace period. It is recorded as interrupted and runs again. */
   signal?: AbortSignal;
+  /** Pooled worktrees this repository keeps (its concurrency: the daemon's per-repo limit). Default 1. */
+  worktrees?: number;
   /** Called once the claim is on the remote and the task is running. */
   onStart?: (status: TaskStatus) => void;
+  /** The claim is already on the remote: the intake created the state ref as running (early-claim.ts). */
+  claimed?: HeldClaim;
+}
+
+/** A claim on the remote: the running record, its commit there, and the record it replaced. */
+export interface HeldClaim {
+  running: TaskStatus;
+  runId: string;
+  sha: string;
+  parent: string;
+}
+
+/** The running record with which this process claims `current`, and the run's id. */
+export function runningRecord(repo: RepoContext, deps: Deps, current: TaskStatus): { running: TaskStatus; runId: string } {
+  const runId = `${deps.host}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
+  const startedAt = nowIso(deps.clock.now());
+  const running: TaskStatus = { ...current, state: "running", lease: newLease(repo, deps, runId), attempts: current.attempts + 1, startedAt, updatedAt: startedAt };
+  delete running.reason;
+  return { running, runId };
 }
 
 /**
@@ -31,12 +55,16 @@ export interface TaskControl {
 export async function runTask(repo: RepoContext, deps: Deps, current: TaskStatus, currentSha: string, control: TaskControl = {}): Promise<TaskOutcome> {
   const spec = current.spec;
   if (!spec) return { claimed: false };
-  const runId = `${deps.host}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
+  const { running, runId } = control.claimed ?? runningRecord(repo, deps, current);
   const log = repo.log.child({ task: spec.id, run: runId });
-  const startedAt = nowIso(deps.clock.now());
-  const running: TaskStatus = { ...current, state: "running", lease: newLease(repo, deps, runId), attempts: current.attempts + 1, startedAt, updatedAt: startedAt };
-  delete running.reason;
-  const claimSha = await repo.exclusive(() => claim(repo, running, currentSha));
+  // Before the claim: a task the cap holds back stays queued for whoever has money left.
+  const models = deps.models?.();
+  const capped = deps.dailySpend && !control.claimed ? await startBlocked(deps.dailySpend, spec.settings.model, models?.prices) : undefined;
+  if (capped) {
+    log.info({ reason: capped.reason, resumesAt: new Date(capped.resumesAt).toISOString() }, "daily spending cap reached: the task stays queued");
+    return { claimed: false, deferred: capped.reason };
+  }
+  const claimSha = control.claimed?.sha ?? (await repo.exclusive(() => claim(repo, running, currentSha)));
   if (!claimSha) {
     log.info("another process claimed the task first");
     return { claimed: false };
@@ -47,12 +75,12 @@ export async function runTask(repo: RepoContext, deps: Deps, current: TaskStatus
   const onShutdown = (): void => stop.abort("interrupted");
   control.signal?.addEventListener("abort", onShutdown, { once: true });
   if (control.signal?.aborted) onShutdown();
-  const kept = keepClaim(repo, deps, running, claimSha, currentSha, (reason) => stop.abort(reason));
+  const kept = keepClaim(repo, deps, running, claimSha, control.claimed?.parent ?? currentSha, (reason) => stop.abort(reason));
   const live = await livePullProgress(repo, deps, running);
   let execution: Execution | undefined;
   let failure: string | undefined;
   try {
-    execution = await executeTask(repo, deps, spec, runId, stop.signal, (plan) => live?.show({ ...running, plan }));
+    execution = await executeTask(repo, deps, spec, runId, stop.signal, (plan) => live?.show({ ...running, plan }), { keep: control.worktrees ?? 1 });
   } catch (error) {
     failure = deps.redact(error instanceof Error ? error.message : String(error));
     log.error({ err: failure }, "task crashed");
@@ -65,7 +93,8 @@ export async function runTask(repo: RepoContext, deps: Deps, current: TaskStatus
     return { claimed: true, status: kept.lost.status ?? { ...running, state: "cancelled" } };
   }
   const finalized = await repo.exclusive(() => finalize(repo, deps, running, kept, execution, failure));
-  const final = await recordPullRequest(repo, deps, finalized);
+  // Notes the agent proposed go to the memory branch once the task is recorded; failing that never fails the task.
+  const final = await recordMemory(repo, deps, await recordPullRequest(repo, deps, finalized), execution?.agent.memoryNotes);
   log.info({ state: final.state, branch: final.branch, reason: final.reason, pr: final.pullRequest?.url }, "task finished");
   return { claimed: true, status: final };
 }
@@ -94,7 +123,7 @@ async function finalize(repo: RepoContext, deps: Deps, running: TaskStatus, clai
   delete status.lease;
   const reason = interrupted ? "interrupted by shutdown; it runs again" : (failure ?? execution?.reason);
   if (reason) status.reason = reason;
-  if (execution) Object.assign(status, describeExecution(execution, running));
+  if (execution) Object.assign(status, describeExecution(execution, running, deps.models?.().prices));
   const updates: RefUpdate[] = [];
   if (execution?.commit && running.spec && !interrupted && !execution.refused) {
     // A follow-up appends to its branch: the lease is the tip it was built on, so a person's
@@ -109,14 +138,15 @@ async function finalize(repo: RepoContext, deps: Deps, running: TaskStatus, clai
   }
   const note = noPullRequestNote(repo, status);
   if (note) status.pullRequestNote = note;
-  const finalSha = await writeStatus(repo, status, claim.sha, execution?.agent.transcript);
+  const attemptFiles = Object.fromEntries(Object.entries(execution?.attemptTranscripts ?? {}).map(([n, entries]) => [`attempt-${n}.jsonl`, entries]));
+  const finalSha = await writeStatus(repo, status, claim.sha, execution?.agent.transcript, claim.sha, undefined, attemptFiles);
   updates.push(stateUpdate(status.id, finalSha, claim.sha));
   await pushResult(repo, status.id, updates);
   return { status, sha: finalSha };
 }
 
 /** The claim: a running record pushed with the queued record as the lease; undefined when someone else moved it first. */
-async function claim(repo: RepoContext, running: TaskStatus, currentSha: string): Promise<string | undefined> {
+export async function claim(repo: RepoContext, running: TaskStatus, currentSha: string): Promise<string | undefined> {
   try {
     const claimSha = await writeStatus(repo, running, currentSha);
     return (await pushAll(repo, [stateUpdate(running.id, claimSha, currentSha)])).ok ? claimSha : undefined;
@@ -140,10 +170,10 @@ async function pushResult(repo: RepoContext, id: string, updates: RefUpdate[]): 
   if (!pushed.ok) throw new Error(`the remote rejected the result of ${id} (${pushed.outcomes.map((o) => `${o.ref}: ${o.detail}`).join("; ")}); the task was taken over or its branch changed meanwhile`);
 }
 
-function describeExecution(execution: Execution, running: TaskStatus): Partial<TaskStatus> {
+function describeExecution(execution: Execution, running: TaskStatus, prices?: Readonly<Record<string, ModelPrice>>): Partial<TaskStatus> {
   const { agent } = execution;
   const model = running.spec?.settings.model ?? "";
-  const cost = costOf(model, agent.usage);
+  const cost = costOf(model, agent.usage, prices);
   return {
     summary: agent.finalMessage,
     plan: agent.plan,
@@ -152,5 +182,6 @@ function describeExecution(execution: Execution, running: TaskStatus): Partial<T
     turns: agent.turns,
     sandbox: execution.sandbox,
     ...(execution.files ? { files: execution.files } : {}),
+    ...(execution.bestOf ? { bestOf: execution.bestOf } : {}),
   };
 }

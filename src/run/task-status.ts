@@ -1,6 +1,7 @@
 import type { ChangedFile } from "../git/commit.ts";
 import type { PlanStep, Usage, VerifyResult } from "../agent/types.ts";
 import type { Problem, Requester, TaskSpec } from "../tasks/types.ts";
+import type { BestOf } from "./attempts.ts";
 
 /**
  * queued → running → done | no-changes | failed. `invalid` and `refused` are recorded
@@ -32,6 +33,8 @@ export interface TaskStatus {
   baseRef: string;
   base: string;
   problems?: Problem[];
+  /** The `@codex` pull request comment that asked for this task (src/run/comment-intake.ts). */
+  comment?: { url: string; id: number; pull: number; login: string };
   /** Who asked for a refused task and what they asked; it never runs. */
   refusedRequest?: { requester: Requester; prompt: string; key?: string };
   lease?: Lease;
@@ -51,6 +54,8 @@ export interface TaskStatus {
   usage?: Usage & { costUsd?: number };
   turns?: number;
   sandbox?: string;
+  /** Best-of-N: each attempt's outcome, verify, usage and diff, and the winner (src/run/attempts.ts). Usage above is their sum. */
+  bestOf?: BestOf;
   attempts: number;
   /** Position in the batch it was queued with: tasks run in commit order. */
   seq?: number;

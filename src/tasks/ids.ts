@@ -24,7 +24,7 @@ export function slugify(text: string, max = 40): string {
  * applied. `pr` and `schedule` are left out, so changing how a result is published or when
  * it runs again does not run an unchanged task once more. `allow` is in, so allowing a
  * path a result was refused for runs the task again; an empty one is left out, which keeps
- * the hashes of tasks written before `allow` existed.
+ * the hashes of tasks written before `allow` existed (as are the later optional settings).
  */
 export function definitionHash(def: FileTaskDefinition, defaults: TaskSettings): string {
   const effective = {
@@ -36,7 +36,26 @@ export function definitionHash(def: FileTaskDefinition, defaults: TaskSettings):
     network: def.network ?? defaults.network ?? [],
   };
   const allow = [...new Set(def.allow ?? defaults.allow ?? [])].sort();
-  return sha256Hex(canonicalJson(allow.length === 0 ? effective : { ...effective, allow }));
+  return sha256Hex(canonicalJson({ ...effective, ...(allow.length > 0 ? { allow } : {}), ...optionalIdentity(def, defaults) }));
+}
+
+/**
+ * Settings added after the first release change what a task does, so they are part of its
+ * version, but only when set: the ids of tasks written before they existed stay the same.
+ */
+function optionalIdentity(def: FileTaskDefinition, defaults: TaskSettings): Record<string, unknown> {
+  const mcp = def.mcp || defaults.mcp ? { ...defaults.mcp, ...def.mcp } : undefined;
+  const agent = def.agent ?? defaults.agent;
+  const attempts = def.attempts ?? defaults.attempts;
+  const candidates: Record<string, unknown> = {
+    workdir: def.workdir ?? defaults.workdir,
+    mcp: mcp && Object.keys(mcp).length > 0 ? mcp : undefined,
+    tools: def.tools ?? defaults.tools,
+    imageModel: def.imageModel ?? defaults.imageModel,
+    agent: agent === "builtin" ? undefined : agent,
+    attempts: attempts === 1 ? undefined : attempts,
+  };
+  return Object.fromEntries(Object.entries(candidates).filter(([, value]) => value !== undefined && value !== "" && !(Array.isArray(value) && value.length === 0)));
 }
 
 /** Hash of a task entry as written, for an entry that did not validate (see TaskFileParse). */

@@ -42,5 +42,21 @@ export function resolveSettings(task: TaskSettings, defaults: TaskSettings, env:
   };
   const verify = pick("verify");
   if (verify !== undefined) resolved.verify = verify;
+  const workdir = pick("workdir");
+  if (workdir) resolved.workdir = workdir;
+  if (pick("memory") === false) resolved.memory = false;
+  // MCP servers merge by name (a task adds to the defaults' servers, or replaces one of
+  // them); tools:, like network:, is replaced as a whole. All three stay absent when unset.
+  const mcp = structuredClone({ ...defaults.mcp, ...env.mcp, ...task.mcp });
+  if (Object.keys(mcp).length > 0) resolved.mcp = mcp;
+  const tools = pick("tools");
+  if (tools !== undefined && tools.length > 0) resolved.tools = [...tools];
+  const imageModel = pick("imageModel");
+  if (imageModel !== undefined) resolved.imageModel = imageModel;
+  // The built-in loop and a single attempt are the absence of these, as before they existed.
+  const agent = pick("agent");
+  if (agent !== undefined && agent !== "builtin") resolved.agent = structuredClone(agent);
+  const attempts = pick("attempts");
+  if (attempts !== undefined && attempts > 1) resolved.attempts = attempts;
   return resolved;
 }

@@ -24,7 +24,41 @@ export interface TaskSettings {
   network?: string[];
   /** Globs of protected paths the result may change anyway (see src/run/write-scope.ts). */
   allow?: string[];
+  /** The agent's working directory and the AGENTS.md chain's leaf, relative to the root ("" = the root). */
+  workdir?: string;
+  /** false: no repository memory in the instructions and no remember tool. */
+  memory?: boolean;
+  /** MCP servers (stdio) started in the sandbox, by name; merged with the defaults' by name. */
+  mcp?: Record<string, McpServerConfig>;
+  /** Optional agent tools, off unless listed (`tools:` in the file). */
+  tools?: OptionalTool[];
+  /** Model of the `image` tool (`image_model:` in the file). */
+  imageModel?: string;
+  /** Which agent does the work (`agent:`): the built-in loop, Codex CLI, or any command. */
+  agent?: AgentSetting;
+  /** Best-of-N: parallel attempts, 1 to 5 (`attempts:`). */
+  attempts?: number;
 }
+
+/**
+ * The agent backend: `builtin` (the loop in src/agent), `codex` (`codex exec --json`), or a
+ * command run in the sandbox with the prompt on stdin, its stdout read as Codex JSON events
+ * or as plain text (the final message).
+ */
+export type AgentSetting = "builtin" | "codex" | { command: string[]; format: "codex-json" | "text" };
+
+/** One MCP server a task may use: its tools are offered to the model as `mcp__<name>__<tool>`. */
+export interface McpServerConfig {
+  /** Program and arguments, run without a shell inside the sandbox, in the worktree. */
+  command: string[];
+  /** Added to the sandbox's environment. Public in a task file: never put secrets there. */
+  env?: Record<string, string>;
+  /** Only these of the server's tools are offered; all of them when absent. */
+  tools?: string[];
+}
+
+/** Agent tools a task may turn on besides the built-in ones and its MCP servers. */
+export type OptionalTool = "web_fetch" | "image";
 
 export interface FileTaskDefinition extends TaskSettings {
   prompt: string;
@@ -70,6 +104,20 @@ export interface ResolvedSettings {
   network: string[];
   /** Protected paths the result may change; empty = none. */
   allow: string[];
+  /** The agent's working directory relative to the root; absent = the root. */
+  workdir?: string;
+  /** Present (false) only when the task turned the repository's memory off. */
+  memory?: false;
+  /** MCP servers of the task file (defaults merged under the task's own); absent = none. */
+  mcp?: Record<string, McpServerConfig>;
+  /** Optional tools turned on; absent = none. */
+  tools?: OptionalTool[];
+  /** Model of the `image` tool; absent = the built-in (gpt-image-1). */
+  imageModel?: string;
+  /** An external agent backend; absent = the built-in loop. */
+  agent?: Exclude<AgentSetting, "builtin">;
+  /** Best-of-N attempts, 2 to 5; absent = one attempt. */
+  attempts?: number;
 }
 
 /** A commit as intake sees it: read by src/git, judged by src/tasks. */

@@ -3,9 +3,12 @@ import { didYouMean } from "./did-you-mean.ts";
 import { fieldProblem, unknownKeys } from "./scope.ts";
 import type { Scope } from "./scope.ts";
 import { validateAllow } from "./validate-allow.ts";
+import { TOOL_SETTINGS_KEYS, validateToolSettings } from "./validate-tools.ts";
+import { WORKDIR_SETTINGS_KEYS, validateWorkdirSettings } from "./validate-workdir.ts";
+import { AGENT_SETTINGS_KEYS, validateAgentSettings } from "./validate-agent.ts";
 import type { Budget, PrMode, Problem, TaskSettings } from "./types.ts";
 
-export const SETTINGS_KEYS = ["model", "api", "verify", "pr", "budget", "network", "allow"] as const;
+export const SETTINGS_KEYS = ["model", "api", "verify", "pr", "budget", "network", "allow", ...TOOL_SETTINGS_KEYS, ...WORKDIR_SETTINGS_KEYS, ...AGENT_SETTINGS_KEYS] as const;
 const APIS = ["responses", "chat"] as const;
 /** Booleans in YAML 1.1, plain text in the YAML 1.2 this file is read as. */
 const YAML_11_BOOLEAN = /^(y|yes|n|no|on|off)$/i;
@@ -67,6 +70,9 @@ export function validateSettings(raw: Record<string, unknown>, scope: Scope): { 
     const allow = validateAllow(raw.allow, scope, problems);
     if (allow !== undefined) settings.allow = allow;
   }
+  Object.assign(settings, validateToolSettings(raw, scope, problems));
+  Object.assign(settings, validateWorkdirSettings(raw, scope, problems));
+  Object.assign(settings, validateAgentSettings(raw, scope, problems));
   return { settings, problems };
 }
 

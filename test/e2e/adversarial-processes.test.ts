@@ -129,6 +129,8 @@ describe("what an attacker leaves behind", () => {
     expect.soft(await codexBranches(), "the result's branch").toContain(`refs/heads/codex/attack-readonly-${sha.slice(0, 7)}`);
     expect.soft(await slotsLeft(), "task folders left in the cache").toEqual([]);
     expect.soft({ exit: second.exitCode, stderr: second.stderr.split("\n").filter((l) => l.startsWith("git-codex:")) }, "the next run").toEqual({ exit: 0, stderr: [] });
+    // The next run reset the pooled worktree, read-only folders and all, instead of replacing it.
+    expect.soft(await pooledFiles(), "the pooled worktree after the next run").toEqual([[".git", "README.md"]]);
   });
 });
 
@@ -139,5 +141,13 @@ async function codexBranches(): Promise<string> {
 async function slotsLeft(): Promise<string[]> {
   const root = join(arena.world.root, "cache", "git-codex", "worktrees");
   const repos = await readdir(root).catch(() => [] as string[]);
-  return (await Promise.all(repos.map((r) => readdir(join(root, r))))).flat();
+  return (await Promise.all(repos.map((r) => readdir(join(root, r))))).flat().filter((name) => name !== "pool");
+}
+
+/** What each pooled worktree holds: its `.git` file and the base's files. */
+async function pooledFiles(): Promise<string[][]> {
+  const root = join(arena.world.root, "cache", "git-codex", "worktrees");
+  const pools = (await readdir(root).catch(() => [] as string[])).map((r) => join(root, r, "pool"));
+  const worktrees = (await Promise.all(pools.map(async (pool) => (await readdir(pool)).map((name) => join(pool, name))))).flat();
+  return Promise.all(worktrees.map(async (dir) => (await readdir(dir)).sort()));
 }

@@ -6,8 +6,8 @@ import { createGitWorld, type GitWorld } from "../helpers/git-world.ts";
 
 // `agent: { command, format: codex-json }` runs another agent CLI (here a stand-in that
 // prints Codex's `exec --json` events) in the worktree and sandbox; git-codex does the git
-// side: verify, commit, push, state. No model server is involved: OPENAI_BASE_URL points
-// at a port where nothing listens.
+// side: verify, commit, push, state. No model server is involved, and none is configured:
+// neither OPENAI_API_KEY nor OPENAI_BASE_URL is set, which only the built-in agent needs.
 
 const FAKE_CODEX = fileURLToPath(new URL("../fixtures/fake-codex.ts", import.meta.url));
 const TOKEN = "fake-agent-token-0123456789";
@@ -21,7 +21,7 @@ afterEach(async () => {
   await world.dispose();
 });
 
-const env = () => ({ ...world.env, OPENAI_BASE_URL: "http://127.0.0.1:9/v1", FAKE_AGENT_TOKEN: TOKEN });
+const env = () => ({ ...world.env, OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, FAKE_AGENT_TOKEN: TOKEN });
 const onRemote = (args: string[]) => world.git.run(args, { cwd: world.remote });
 
 function taskFile(args: string[], verify: string): string {

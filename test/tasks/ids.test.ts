@@ -50,6 +50,31 @@ describe("definitionHash", () => {
   });
 });
 
+describe("definitionHash and the later optional settings", () => {
+  const base = definitionHash({ prompt: "p" }, {});
+
+  it("keeps the hash of a task that sets none of them, or sets them to their defaults", () => {
+    expect(definitionHash({ prompt: "p", agent: "builtin", attempts: 1, tools: [], mcp: {}, workdir: "" }, {})).toBe(base);
+  });
+
+  it.each([
+    ["agent", { agent: "codex" as const }],
+    ["attempts", { attempts: 3 }],
+    ["tools", { tools: ["web_fetch" as const] }],
+    ["imageModel", { imageModel: "gpt-image-1" }],
+    ["mcp", { mcp: { docs: { command: ["node", "server.js"] } } }],
+    ["workdir", { workdir: "packages/api" }],
+  ])("makes a new version when %s is set, in the task or in the defaults", (_name, setting) => {
+    expect(definitionHash({ prompt: "p", ...setting }, {})).not.toBe(base);
+    expect(definitionHash({ prompt: "p" }, setting)).toBe(definitionHash({ prompt: "p", ...setting }, {}));
+  });
+
+  it("merges mcp servers by name, so adding one to the defaults changes the version", () => {
+    const one = { a: { command: ["a"] } };
+    expect(definitionHash({ prompt: "p", mcp: one }, { mcp: { b: { command: ["b"] } } })).not.toBe(definitionHash({ prompt: "p", mcp: one }, {}));
+  });
+});
+
 describe("task ids", () => {
   it("gives two trailers of one commit different ids", () => {
     const first = trailerTaskId("Fix the tests", SHA, 0);

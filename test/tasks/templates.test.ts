@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { INIT_TEMPLATE, parseTaskFile } from "../../src/tasks/index.ts";
+import { TASK_KEYS } from "../../src/tasks/validate-task.ts";
 
 const example = readFileSync(new URL("../../.codex-tasks.example.yml", import.meta.url));
 
@@ -33,9 +34,16 @@ describe("task file templates", () => {
       budget: { turns: 60, minutes: 30, tokens: 2_000_000, usd: 2 },
       network: ["registry.npmjs.org", "*.githubusercontent.com"],
       allow: [],
+      memory: true,
     });
     const taskKeys = new Set(Object.values(file?.tasks ?? {}).flatMap((t) => Object.keys(t)));
-    expect([...taskKeys].sort()).toEqual(["allow", "api", "budget", "model", "network", "pr", "prompt", "schedule", "verify"]);
+    expect([...taskKeys].sort()).toEqual(["allow", "api", "budget", "model", "network", "pr", "prompt", "schedule", "verify", "workdir"]);
+  });
+
+  it("the example file documents every key a task may have, set or commented out", () => {
+    const text = example.toString("utf8");
+    const missing = TASK_KEYS.filter((key) => !new RegExp(`^\\s*(#\\s*)?${key}:`, "m").test(text));
+    expect(missing).toEqual([]);
   });
 
   it("the example file documents ids, branches and the environment overrides", () => {

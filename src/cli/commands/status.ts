@@ -38,11 +38,17 @@ export async function statusCommand(deps: Deps, options: ReadOptions & { json: b
   return 0;
 }
 
+function spendLine(spend: NonNullable<DaemonStatus["spend"]>): string {
+  const line = `  daily cap: $${spend.spentUsd.toFixed(4)} of $${spend.capUsd.toFixed(2)} spent on ${spend.day} (UTC)`;
+  return spend.blockedUntil ? `${line} — cap reached: queued tasks wait until ${spend.blockedUntil.slice(0, 16).replace("T", " ")} UTC` : line;
+}
+
 function daemonSection(daemon: DaemonStatus | undefined): string {
   if (!daemon) return "Daemon: not running on this host (git codex watch starts it).\n\n";
   const lines = [`Daemon: pid ${daemon.pid}, since ${daemon.startedAt.slice(0, 16).replace("T", " ")} UTC, ${daemon.queue.running.length} running, ${daemon.queue.pending} queued (at most ${daemon.concurrency} at once)`];
   for (const repo of daemon.repos) lines.push(`  ${repo.path} (${repo.remote})${repo.remoteDown ? " — remote unreachable, backing off" : ""}${repo.lastError ? ` — ${repo.lastError.split("\n")[0]}` : ""}`);
   for (const task of daemon.queue.running) lines.push(`  running ${task.task} since ${task.startedAt.slice(11, 19)} in ${task.repo}`);
+  if (daemon.spend) lines.push(spendLine(daemon.spend));
   return lines.join("\n") + "\n\n";
 }
 

@@ -13,6 +13,8 @@ export interface WatchOptions {
   concurrency: string;
   perRepo: string;
   grace: string;
+  /** `--daily-usd`; GIT_CODEX_DAILY_USD when absent. */
+  dailyUsd?: string;
   cwd: string;
   env: Record<string, string | undefined>;
   err: NodeJS.WriteStream;
@@ -27,7 +29,7 @@ export async function watchCommand(options: WatchOptions): Promise<number> {
   const perRepo = positive(options.perRepo, "--per-repo");
   const stateDir = xdgDir(options.env, "state");
   const paths = options.paths.length > 0 ? options.paths.map((p) => resolve(options.cwd, p)) : await configuredRepos(options.env);
-  const deps = buildDeps({ env: options.env, logStream: options.err, logFile: cappedLogFile(join(stateDir, "logs", "daemon.log")) });
+  const deps = buildDeps({ env: options.env, logStream: options.err, logFile: cappedLogFile(join(stateDir, "logs", "daemon.log")), ...(options.dailyUsd === undefined ? {} : { dailyUsd: options.dailyUsd }) });
   await deps.sandbox(); // without a sandbox (and no opt-out) the daemon does not start
   await runDaemon(deps, { repos: paths.map((path) => () => openRepo(path, deps)), pollMs, concurrency, perRepo, graceMs, stateDir }, options.shutdown);
   return 0;
