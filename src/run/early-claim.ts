@@ -26,7 +26,9 @@ export function claimAtOnce(repo: RepoContext, deps: Deps, ready: () => Promise<
     try {
       if (!(await ready())) return undefined;
       requireModelAccess(deps, spec.settings);
-      if (deps.dailySpend && (await startBlocked(deps.dailySpend, spec.settings.model, deps.models?.().prices))) return undefined;
+      // An invalid models.json is a ConfigError: nothing may be claimed before it is reported.
+      const prices = deps.models?.().prices;
+      if (deps.dailySpend && (await startBlocked(deps.dailySpend, spec.settings.model, prices))) return undefined;
     } catch {
       return undefined; // whatever stops it is reported when the task is taken up the usual way
     }
