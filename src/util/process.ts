@@ -33,7 +33,40 @@ export interface RunOptions {
 }
 
 const DEFAULT_MAX_OUTPUT = 1024 * 1024;
-const KILL_GRACE_MS = 2000;
+/** How long a process group gets between SIGTERM and SIGKILL. */
+export const KILL_GRACE_MS = 2000;
+
+/** Signals to the whole group of a child spawned with `detached: true`, so what it forked goes too. */
+export interface GroupKiller {
+  kill(signal: NodeJS.Signals): void;
+  /** SIGTERM now, SIGKILL after the grace period. */
+  stop(): void;
+  /** SIGKILL to whatever is left, and no pending timer. */
+  reap(): void;
+}
+
+export function groupKiller(child: { readonly pid?: number | undefined }, graceMs = KILL_GRACE_MS): GroupKiller {
+  let hardKill: NodeJS.Timeout | undefined;
+  const kill = (signal: NodeJS.Signals): void => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // The group is gone already.
+    }
+  };
+  return {
+    kill,
+    stop() {
+      kill("SIGTERM");
+      hardKill ??= setTimeout(() => kill("SIGKILL"), graceMs);
+    },
+    reap() {
+      clearTimeout(hardKill);
+      kill("SIGKILL");
+    },
+  };
+}
 
 /**
  * Runs `file args` in its own process group and always resolves. On timeout or abort the
@@ -55,19 +88,8 @@ export function runProcess(file: string, args: readonly string[], options: RunOp
       stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
       detached: true,
     });
-    const killGroup = (sig: NodeJS.Signals): void => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, sig);
-      } catch {
-        // The group is already gone.
-      }
-    };
-    let hardKill: NodeJS.Timeout | undefined;
-    const stop = (): void => {
-      killGroup("SIGTERM");
-      hardKill ??= setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS);
-    };
+    const group = groupKiller(child);
+    const stop = (): void => group.stop();
     const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
       timedOut = true;
       stop();
@@ -85,8 +107,7 @@ export function runProcess(file: string, args: readonly string[], options: RunOp
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
       // Reap anything the command left running in its group.
-      killGroup("SIGKILL");
-      clearTimeout(hardKill);
+      group.reap();
       resolve({
         stdout: out.text(),
         stderr: err.text(),
@@ -105,7 +126,7 @@ export function runProcess(file: string, args: readonly string[], options: RunOp
     child.on("error", (error) => finish(null, null, error.message));
     // A command that exits but left a background child holding its output (`server &`)
     // is done: the rest of its group goes, so the pipes close and "close" follows.
-    child.on("exit", () => killGroup("SIGKILL"));
+    child.on("exit", () => group.kill("SIGKILL"));
     child.on("close", (code, signal) => finish(code, signal));
     if (child.stdin) {
       child.stdin.on("error", () => {

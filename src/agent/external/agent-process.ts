@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import type { Launch } from "../types.ts";
+import { groupKiller } from "../../util/process.ts";
 
-const KILL_GRACE_MS = 2000;
 const STDERR_TAIL_CHARS = 4000;
 
 export interface AgentProcessOptions {
@@ -42,19 +42,8 @@ export function runAgentProcess(options: AgentProcessOptions): Promise<AgentProc
     let settled = false;
     const stdio: ("pipe" | "ignore")[] = options.fd3 === undefined ? ["pipe", "pipe", "pipe"] : ["pipe", "pipe", "pipe", "pipe"];
     const child = spawn(launch.file, launch.args, { cwd: launch.cwd, env: launch.env, stdio, detached: true });
-    const killGroup = (sig: NodeJS.Signals): void => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, sig);
-      } catch {
-        // The group is gone already.
-      }
-    };
-    let hardKill: NodeJS.Timeout | undefined;
-    const stop = (): void => {
-      killGroup("SIGTERM");
-      hardKill ??= setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS);
-    };
+    const group = groupKiller(child);
+    const stop = (): void => group.stop();
     const timer = setTimeout(() => {
       timedOut = true;
       stop();
@@ -69,9 +58,8 @@ export function runAgentProcess(options: AgentProcessOptions): Promise<AgentProc
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      clearTimeout(hardKill);
       for (const s of options.signals) s.removeEventListener("abort", onStop);
-      killGroup("SIGKILL");
+      group.reap();
       resolve({ exitCode, signal, timedOut, stopped, stderrTail: stderr, ...(spawnError === undefined ? {} : { spawnError }) });
     };
     child.stdout?.on("data", (chunk: Buffer) => options.onStdout(chunk));
@@ -80,7 +68,7 @@ export function runAgentProcess(options: AgentProcessOptions): Promise<AgentProc
     });
     child.on("error", (error) => finish(null, null, error.message));
     // An agent that exits but left a child holding its stdout is done: its group goes.
-    child.on("exit", () => killGroup("SIGKILL"));
+    child.on("exit", () => group.kill("SIGKILL"));
     child.on("close", (code, signal) => finish(code, signal));
     writeAndClose(child.stdin, options.input);
     if (options.fd3 !== undefined) writeAndClose(child.stdio[3] as NodeJS.WritableStream | null, options.fd3);

@@ -11,9 +11,9 @@ import { ReadBuffer, serializeMessage } from "@modelcontextprotocol/sdk/shared/s
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { Launch } from "../types.ts";
+import { groupKiller, KILL_GRACE_MS } from "../../util/process.ts";
 
 const STDERR_TAIL = 4000;
-const KILL_GRACE_MS = 2000;
 /** One JSON-RPC message larger than this closes the connection (a tool result of 8 MB is no text for a model). */
 const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
@@ -31,12 +31,7 @@ export function createStdioTransport(launch: Launch): StdioTransport {
   let closed: Promise<void> = Promise.resolve();
   const buffer = new ReadBuffer({ maxBufferSize: MAX_MESSAGE_BYTES });
   const killGroup = (signal: NodeJS.Signals): void => {
-    if (child?.pid === undefined) return;
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      // The group is gone already.
-    }
+    if (child) groupKiller(child).kill(signal);
   };
   const fail = (error: unknown): void => transport.onerror?.(error instanceof Error ? error : new Error(String(error)));
   const receive = (chunk: Buffer): void => {
