@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { isAbsolute } from "node:path";
 import { homedir, tmpdir } from "node:os";
 import type { CommandExecutor } from "../agent/types.ts";
 import type { ExecutorRequest, SandboxChoice } from "../run/context.ts";
@@ -28,7 +30,7 @@ export function executorFor(choice: SandboxChoice, env: Record<string, string | 
   if (choice.kind === "none") return createUnsandboxedExecutor({ env: environment });
   return createSandboxedExecutor(choice.kind, {
     worktree: request.worktree,
-    readOnly: request.readOnly,
+    readOnly: [...request.readOnly, ...extraReadOnly(env)],
     home: request.home,
     tmp: request.tmp,
     hide: hiddenPaths({ home: env.HOME || homedir(), env, ...(process.getuid ? { uid: process.getuid() } : {}) }),
@@ -36,4 +38,14 @@ export function executorFor(choice: SandboxChoice, env: Record<string, string | 
     network: networkMode(choice.kind, request.network).mode,
     ...(choice.processLimit ? { maxProcesses: MAX_PROCESSES } : {}),
   }, { disableUserns: choice.disableUserns });
+}
+
+/**
+ * GIT_CODEX_SANDBOX_READ: folders of this machine (colon-separated, absolute) that agent
+ * commands may read although the sandbox would not show them: a toolchain under /tmp, whose
+ * /tmp the sandbox replaces, or under a hidden home. Machine environment only; folders that
+ * do not exist are left out.
+ */
+export function extraReadOnly(env: Record<string, string | undefined>): string[] {
+  return (env.GIT_CODEX_SANDBOX_READ ?? "").split(":").filter((path) => isAbsolute(path) && existsSync(path));
 }

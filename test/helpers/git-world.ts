@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -19,6 +20,8 @@ export interface GitWorld {
   dispose(): Promise<void>;
 }
 
+const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
+
 /** A bare remote and a clone in a temporary folder, with a person's identity configured. */
 export async function createGitWorld(): Promise<GitWorld> {
   const root = await mkdtemp(join(tmpdir(), "git-codex-test-"));
@@ -32,6 +35,9 @@ export async function createGitWorld(): Promise<GitWorld> {
     XDG_CONFIG_HOME: join(root, "config"),
     GIT_CONFIG_NOSYSTEM: "1",
     GIT_AUTHOR_DATE: undefined,
+    // The project (its node and the test fixtures) may live under /tmp, which the sandbox
+    // replaces: commands the tests run in the sandbox must still find them.
+    GIT_CODEX_SANDBOX_READ: PROJECT_ROOT,
   };
   await mkdir(env.HOME as string, { recursive: true });
   const base = createGit({ cwd: root, env });
