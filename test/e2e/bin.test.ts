@@ -12,4 +12,10 @@ describe("the installed binary", () => {
     expect(help.exitCode, help.stderr).toBe(0);
     expect(help.stdout).toMatch(/^Usage: git-codex/m);
   });
+
+  it("runs the README's `npm run demo` from the project's own files", async () => {
+    const demo = await runProcess("npm", ["run", "--silent", "demo"], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME }, timeoutMs: 120_000 });
+    expect(demo.exitCode, demo.stdout + demo.stderr).toBe(0);
+    expect(demo.stdout).toMatch(/Your clone is untouched/);
+  });
 });
