@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { startScriptedServer, type ScriptedServer, type ScriptTurn } from "../../src/demo/scripted-server.ts";
+import type { ScriptedServer } from "../../src/demo/scripted-server.ts";
 import { runCli } from "../helpers/cli.ts";
 import { createGitWorld, type GitWorld } from "../helpers/git-world.ts";
-import { addFile, startModel } from "../helpers/model.ts";
-import { deferred, spawnCli } from "../helpers/spawn-cli.ts";
+import { addFile, startModel, startModelHangingFirst } from "../helpers/model.ts";
+import { spawnCli } from "../helpers/spawn-cli.ts";
 
 let world: GitWorld;
 let server: ScriptedServer | undefined;
@@ -26,25 +26,13 @@ async function findFiles(dir: string, match: (name: string) => boolean): Promise
 
 describe("a killed run", () => {
   it("is taken over by the next run on the same host: the task ends once, nothing stray is left", async () => {
-    const firstRequest = deferred();
-    const finish = addFile("done.txt", "done");
-    let conversations = 0;
-    server = await startScriptedServer({
-      script: async ({ body }): Promise<ScriptTurn> => {
-        const input = JSON.stringify(body.input);
-        if (!input.includes("function_call")) conversations++;
-        if (conversations === 1) {
-          firstRequest.resolve();
-          return new Promise<ScriptTurn>(() => {}); // the model "thinks" until the process is killed
-        }
-        return input.includes("function_call_output") ? (finish[1] as ScriptTurn) : (finish[0] as ScriptTurn);
-      },
-    });
+    const hanging = await startModelHangingFirst(addFile("done.txt", "done"));
+    server = hanging.server;
     const env = { ...world.env, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "sk-test-crash-key" };
     await world.commit({ ".codex-tasks.yml": "version: 1\ntasks:\n  survive:\n    prompt: Survive a crash\n" }, "Add a task");
 
     const first = spawnCli(["run", "--once"], { cwd: world.clone, env });
-    await firstRequest.promise;
+    await hanging.firstRequest;
     first.child.kill("SIGKILL");
     expect((await first.done).code).toBe("SIGKILL");
 
@@ -53,7 +41,7 @@ describe("a killed run", () => {
     expect(second.exitCode, second.stderr).toBe(0);
     const status = JSON.parse((await runCli(["show", "survive", "--json"], { cwd: world.clone, env })).stdout);
     expect(status.status).toMatchObject({ state: "done", attempts: 2 });
-    expect(conversations).toBe(2);
+    expect(hanging.conversations()).toBe(2);
     const log = await world.git.run(["log", "--format=%s", "refs/codex/tasks/" + status.status.id], { cwd: world.remote });
     expect(log.split("\n").filter((l) => / done$/.test(l))).toHaveLength(1);
     // Besides the user's, one worktree: the second run's, unlocked in the pool for the next run; the killed run's is gone.

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { startScriptedServer, type ScriptTurn, type ScriptedServer } from "../../src/demo/scripted-server.ts";
+import type { ScriptedServer } from "../../src/demo/scripted-server.ts";
 import { LEASE_MS } from "../../src/run/lease.ts";
 import { runCli } from "../helpers/cli.ts";
 import { createGitWorld, type GitWorld } from "../helpers/git-world.ts";
-import { addFile, startModel } from "../helpers/model.ts";
-import { deferred, spawnCli } from "../helpers/spawn-cli.ts";
+import { addFile, startModel, startModelHangingFirst } from "../helpers/model.ts";
+import { spawnCli } from "../helpers/spawn-cli.ts";
 
 // `git codex run --task <id>`: one worker per task, as a CI matrix or a Kubernetes Job
 // hosts them; every worker is its own process with its own clone and state, like a runner.
@@ -168,25 +168,13 @@ describe("git codex run --task", () => {
   });
 
   it("a worker killed mid-task holds the task until its lease expires, then another worker takes it over", async () => {
-    const firstRequest = deferred();
-    const finish = addFile("survived.txt", "yes");
-    let conversations = 0;
-    server = await startScriptedServer({
-      script: async ({ body }): Promise<ScriptTurn> => {
-        const input = JSON.stringify(body.input);
-        if (!input.includes("function_call")) conversations++;
-        if (conversations === 1) {
-          firstRequest.resolve();
-          return new Promise<ScriptTurn>(() => {}); // the model "thinks" until the worker is killed
-        }
-        return (input.includes("function_call_output") ? finish[1] : finish[0]) as ScriptTurn;
-      },
-    });
+    const hanging = await startModelHangingFirst(addFile("survived.txt", "yes"));
+    server = hanging.server;
     await world.commit({ ".codex-tasks.yml": tasks({ survive: "Survive a killed worker" }) }, "Add a task");
     const [id] = await enqueue({ ...world.env, OPENAI_BASE_URL: server.url });
     const [a, b] = await Promise.all([machine("a", server.url), machine("b", server.url)]);
     const killed = spawnCli(["run", "--task", id as string], { cwd: a.clone, env: a.env });
-    await firstRequest.promise;
+    await hanging.firstRequest;
     killed.child.kill("SIGKILL");
     expect((await killed.done).code).toBe("SIGKILL");
     expect(await remoteStatus(id as string)).toMatchObject({ state: "running" });
@@ -206,7 +194,7 @@ describe("git codex run --task", () => {
     const takeover = await spawnCli(["run", "--task", id as string], { cwd: b.clone, env: later }).done;
 
     expect(takeover.code, takeover.stderr).toBe(0);
-    expect(conversations).toBe(2);
+    expect(hanging.conversations()).toBe(2);
     expect(await remoteStatus(id as string)).toMatchObject({ state: "done", attempts: 2 });
     const log = await auditLog(id as string);
     expect(log.filter((s) => / running$/.test(s))).toHaveLength(2);

@@ -31,3 +31,26 @@ export function addFile(path: string, content: string, summary = `Added ${path}.
   const patch = ["*** Begin Patch", `*** Add File: ${path}`, ...content.split("\n").map((line) => `+${line}`), "*** End Patch"].join("\n");
   return [{ toolCalls: [{ name: "apply_patch", arguments: { input: patch } }] }, { text: summary }];
 }
+
+/**
+ * A model whose first conversation never answers (it "thinks" until the process asking is
+ * killed); every later conversation plays `finish`. `firstRequest` resolves once the first
+ * request has arrived, the moment to kill; `conversations()` counts the conversations begun.
+ */
+export async function startModelHangingFirst(finish: ScriptTurn[]): Promise<{ server: ScriptedServer; firstRequest: Promise<void>; conversations(): number }> {
+  let arrived!: () => void;
+  const firstRequest = new Promise<void>((resolve) => (arrived = resolve));
+  let conversations = 0;
+  const server = await startScriptedServer({
+    script: async ({ body }): Promise<ScriptTurn> => {
+      const input = JSON.stringify(body.input);
+      if (!input.includes("function_call")) conversations++;
+      if (conversations === 1) {
+        arrived();
+        return new Promise<ScriptTurn>(() => {});
+      }
+      return (input.includes("function_call_output") ? finish[1] : finish[0]) as ScriptTurn;
+    },
+  });
+  return { server, firstRequest, conversations: () => conversations };
+}
