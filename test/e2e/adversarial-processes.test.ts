@@ -125,7 +125,7 @@ describe("what an attacker leaves behind", () => {
     })();
 
     // Soft: each of the four shows when run as a plain `it`.
-    expect.soft({ exit: first.exitCode, state: shown.status.state, reason: shown.status.reason }).toEqual({ exit: 0, state: "done", reason: undefined });
+    expect.soft({ exit: first.exitCode, state: shown.status.state, reason: shown.status.reason }, `the first run; its stderr:\n${first.stderr}`).toEqual({ exit: 0, state: "done", reason: undefined });
     expect.soft(await codexBranches(), "the result's branch").toContain(`refs/heads/codex/attack-readonly-${sha.slice(0, 7)}`);
     expect.soft(await slotsLeft(), "task folders left in the cache").toEqual([]);
     expect.soft({ exit: second.exitCode, stderr: second.stderr.split("\n").filter((l) => l.startsWith("git-codex:")) }, "the next run").toEqual({ exit: 0, stderr: [] });

@@ -259,6 +259,9 @@ export async function runOnceAsNobody(arena: Arena): Promise<CliResult> {
 /** Hands the world to nobody; root's own git calls (the suite's) accept it through `safe.directory`. */
 export async function handToNobody(arena: Arena): Promise<void> {
   await writeFile(join(arena.home, ".gitconfig"), "[safe]\n\tdirectory = *\n");
+  // The test's own commits and pushes still run as root: without this, an object folder one
+  // of them creates is root's alone, and nobody's next write to it fails (a 1-in-n flake).
+  for (const repo of [arena.world.clone, arena.world.remote]) await run("git", ["-C", repo, "config", "core.sharedRepository", "0666"]);
   await run("chown", ["-R", `${NOBODY}:${NOBODY}`, arena.world.root]);
 }
 
