@@ -13,6 +13,9 @@ const FORMAT = [
   `%(trailers:key=Codex-Cancel,valueonly,unfold,separator=%x1d)`,
 ].join("%x1f") + "%x1e";
 
+/** In the key of every trailer above: a commit without it in its message asks for nothing. */
+export const TRAILER_WORD = "codex";
+
 export interface CommitRange {
   tip: string;
   /** Commits reachable from `tip` but not from these. */
@@ -20,6 +23,12 @@ export interface CommitRange {
   /** Only commits committed at or after this unix time (the first-run window). */
   sinceSeconds?: number;
   maxCount?: number;
+  /**
+   * Only commits whose message contains this text, in any case: git drops the others before
+   * formatting them, so a long range costs little more than reading its messages. Every
+   * trailer this module reads has "codex" in its key.
+   */
+  mentioning?: string;
 }
 
 /** Commits in the range, oldest first, with their `Codex:` trailers read by git itself. */
@@ -27,6 +36,7 @@ export async function listCommits(git: Git, range: CommitRange): Promise<CommitR
   const args = ["log", `--format=${FORMAT}`, "--reverse", "--topo-order"];
   if (range.sinceSeconds !== undefined) args.push(`--since=@${range.sinceSeconds}`);
   if (range.maxCount !== undefined) args.push(`--max-count=${range.maxCount}`);
+  if (range.mentioning !== undefined) args.push("--regexp-ignore-case", "--fixed-strings", `--grep=${range.mentioning}`);
   args.push(assertNotOption(range.tip, "tip"));
   for (const exclude of typeof range.exclude === "string" ? [range.exclude] : (range.exclude ?? [])) args.push(`^${assertNotOption(exclude, "exclude")}`);
   args.push("--");

@@ -1,5 +1,5 @@
 import { readFileAtRev } from "../git/blobs.ts";
-import { lastCommitTouching, listCommits } from "../git/commits.ts";
+import { lastCommitTouching, listCommits, TRAILER_WORD } from "../git/commits.ts";
 import { resolveRef } from "../git/refs.ts";
 import { verifyCommits } from "../git/verify.ts";
 import { remoteHeadsNamespace } from "../git/remote.ts";
@@ -28,7 +28,7 @@ export interface Intake {
   plan: Plan;
   /** The task file as parsed, when there is one (its schedules set the daemon's timer). */
   parse?: ParseResult;
-  /** The new commits read, with their signatures when the trust policy asks for them. */
+  /** The new commits that mention "codex" (no other can ask for anything), with their signatures when the trust policy asks for them. */
   commits: CommitRecord[];
   signatures?: ReadonlyMap<string, SignatureStatus>;
 }
@@ -47,7 +47,7 @@ export async function readIntake(repo: RepoContext, baseRef: string, nowMs: numb
   const baseline = await resolve(baselineRef(baseRef));
   // Two independent reads: two git processes at once, not one after the other.
   const [commits, taskFile] = await Promise.all([
-    listCommits(git, baseline ? { tip, exclude: baseline } : { tip, sinceSeconds: nowSeconds - settings.sinceSeconds }),
+    listCommits(git, { ...(baseline ? { exclude: baseline } : { sinceSeconds: nowSeconds - settings.sinceSeconds }), tip, mentioning: TRAILER_WORD }),
     readTaskFile(repo, tip),
   ]);
   const signatures = settings.trust.signed ? await verifyCommits(git, [...commits.map((c) => c.sha), ...(taskFile?.lastCommit ? [taskFile.lastCommit.sha] : [])]) : undefined;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listCommits } from "../../src/git/commits.ts";
+import { listCommits, TRAILER_WORD } from "../../src/git/commits.ts";
 import type { CommitRecord } from "../../src/tasks/types.ts";
 import { createTempRepo, type TempRepo } from "./helpers.ts";
 
@@ -92,5 +92,35 @@ describe("listCommits ranges", () => {
     await using repo = await createTempRepo();
     const one = await repo.commit({}, "one\n");
     expect(await listCommits(repo.git, { tip: one, exclude: one })).toEqual([]);
+  });
+});
+
+describe("listCommits mentioning (intake's pre-filter)", () => {
+  it("keeps every commit whose message holds the word in any case, trailers of every key, and drops the rest", async () => {
+    await using repo = await createTempRepo();
+    const base = await repo.commit({}, "base\n");
+    const lower = await repo.commit({}, "lower\n\ncodex: lower-case key\n");
+    await repo.commit({}, "plain\n\nNothing to ask.\n");
+    const retry = await repo.commit({}, "again\n\nCODEX-RETRY: abc\n");
+    const task = await repo.commit({}, "result\n\nCodex-Task: t1\n");
+    const prose = await repo.commit({}, "mentions Codex in prose only\n");
+    await repo.commit({ a: "1" }, "codec, not the word\n");
+    const all = await listCommits(repo.git, { tip: "HEAD", exclude: base });
+    const some = await listCommits(repo.git, { tip: "HEAD", exclude: base, mentioning: TRAILER_WORD });
+    expect(some.map((c) => c.sha)).toEqual([lower, retry, task, prose]);
+    // Nothing the pre-filter drops carries a trailer the intake reads.
+    const dropped = all.filter((c) => !some.some((s) => s.sha === c.sha));
+    expect(dropped).toHaveLength(2);
+    expect(dropped.every((c) => c.codexTrailers.length === 0 && !c.hasTaskTrailer && !c.control)).toBe(true);
+    expect(some.find((c) => c.sha === lower)?.codexTrailers).toEqual(["lower-case key"]);
+    expect(some.find((c) => c.sha === retry)?.control).toEqual({ retry: ["abc"], cancel: [] });
+  });
+
+  it("is a fixed string, not a pattern: a message of regex characters is matched literally", async () => {
+    await using repo = await createTempRepo();
+    const base = await repo.commit({}, "base\n");
+    const dots = await repo.commit({}, "a.b\n");
+    await repo.commit({}, "axb\n");
+    expect((await listCommits(repo.git, { tip: "HEAD", exclude: base, mentioning: "a.b" })).map((c) => c.sha)).toEqual([dots]);
   });
 });
