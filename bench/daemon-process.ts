@@ -1,10 +1,18 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startScriptedServer, type ScriptedServer } from "../src/demo/scripted-server.ts";
 import { runProcess } from "../src/util/process.ts";
 
-/** The entry point the daemon benches start by default: the sources, as in development. */
+/** The sources, as in development (`--daemon-cli src/cli.ts`). */
 export const SOURCE_CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
+/** What an installed `git-codex` runs (bin/git-codex.js imports it): the benches' default; `npm run bench` builds it first. */
+export const BUILT_CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+
+/** ` --daemon-cli PATH` when git-codex is not the build, for the command lines printed. */
+export function cliFlag(cli: string): string {
+  return cli === BUILT_CLI ? "" : ` --daemon-cli ${relative(process.cwd(), cli)}`;
+}
 
 export type LogLine = Record<string, unknown> & { msg?: unknown; time?: unknown };
 

@@ -2,8 +2,7 @@
  * The daemon parts of `npm run bench`: pickup latency (local and remote) and idle cost.
  * Each returns its table section as text, the command line that reproduces it on top.
  */
-import { relative } from "node:path";
-import { SOURCE_CLI } from "./daemon-process.ts";
+import { cliFlag } from "./daemon-process.ts";
 import { idleCost } from "./idle.ts";
 import { localPickup, percentile, type PickupSample } from "./pickup.ts";
 import { remotePickup } from "./pickup-remote.ts";
@@ -14,10 +13,6 @@ export const PICKUP = { files: 200, localRuns: 20, remoteRuns: 10, pollSeconds: 
 // baseline refs the first cycle pushed and runs one more cycle per repository, a start-up cost.
 export const IDLE = { repos: 10, files: 200, pollSeconds: 30, settleSeconds: 45, sampleSeconds: 5 } as const;
 
-/** ` --daemon-cli PATH` when the daemon is not started from the sources, for the command lines printed. */
-function cliFlag(cli: string): string {
-  return cli === SOURCE_CLI ? "" : ` --daemon-cli ${relative(process.cwd(), cli)}`;
-}
 
 const ms = (x: number): string => (Number.isNaN(x) ? "n/a" : x.toFixed(0));
 

@@ -12,7 +12,8 @@ import { tmpdir } from "node:os";
 import { dirname, resolve } from "node:path";
 import { benchCacheDir, ensureFixture, type Fixture } from "./big-fixture.ts";
 import { idleSection, pickupSection } from "./daemon.ts";
-import { SOURCE_CLI } from "./daemon-process.ts";
+import { existsSync } from "node:fs";
+import { BUILT_CLI, cliFlag } from "./daemon-process.ts";
 import { intakePart } from "./intake.ts";
 import { loopPart } from "./loop.ts";
 import { describeMachine, load } from "./machine.ts";
@@ -29,7 +30,11 @@ try {
   process.stderr.write(`bench: ${error.message}\n`);
   process.exit(2);
 }
-const cli = options.daemonCli === undefined ? SOURCE_CLI : resolve(options.daemonCli);
+const cli = options.daemonCli === undefined ? BUILT_CLI : resolve(options.daemonCli);
+if (!existsSync(cli)) {
+  process.stderr.write(`bench: ${cli} does not exist: run \`npm run build\` (\`npm run bench\` does), or measure the sources with --daemon-cli src/cli.ts\n`);
+  process.exit(2);
+}
 const cacheDir = benchCacheDir(process.env);
 const quick = options.quick ? " --quick" : "";
 
@@ -46,11 +51,11 @@ const bigFixture = async (): Promise<Fixture> => (big ??= await fixture(options.
 const sizes = `--files ${options.files} --commits ${options.commits}`;
 
 const PART_RUNNERS: Record<Part, () => Promise<PartResult>> = {
-  overhead: async () => overheadPart({ fixture: await bigFixture(), runs: options.runs, cli, command: `npm run bench -- --only overhead${quick} ${sizes} --runs ${options.runs}` }),
+  overhead: async () => overheadPart({ fixture: await bigFixture(), runs: options.runs, cli, command: `npm run bench -- --only overhead${quick} ${sizes} --runs ${options.runs}${cliFlag(cli)}` }),
   intake: async () => intakePart({ fixture: await bigFixture(), reps: options.runs, tmp: tmpdir(), command: `npm run bench -- --only intake${quick} ${sizes} --runs ${options.runs}` }),
   throughput: async () => throughputPart({
     fixture: await fixture(options.throughputFiles, options.throughputCommits), tasks: options.tasks, concurrencies: options.concurrency, cli,
-    command: `npm run bench -- --only throughput${quick} --tasks ${options.tasks} --concurrency ${options.concurrency.join(",")} --throughput-files ${options.throughputFiles} --throughput-commits ${options.throughputCommits}`,
+    command: `npm run bench -- --only throughput${quick} --tasks ${options.tasks} --concurrency ${options.concurrency.join(",")} --throughput-files ${options.throughputFiles} --throughput-commits ${options.throughputCommits}${cliFlag(cli)}`,
   }),
   loop: () => loopPart({ turns: options.turns, tmp: tmpdir(), command: `npm run bench -- --only loop --turns ${options.turns}` }),
   pickup: () => pickupSection(cli, options.quick ? { local: 3, remote: 2 } : undefined),
@@ -73,13 +78,14 @@ async function writeResults(done: boolean): Promise<void> {
     `- started ${startedAt}, ${done ? `finished ${new Date().toISOString()}` : "not finished"}`,
     `- machine: ${machine.cpu}, ${machine.memoryGiB} GiB, ${machine.kernel}; node ${machine.node}, git ${machine.git}; source ${machine.commit}`,
     `- load average (1 min): ${startLoad} at the start, ${load()} at the end`,
+    `- git-codex measured: ${cli}`,
   ];
   const summary = ["## Summary", "", summaryTable(results.flatMap((r) => r.summary))];
   await mkdir(dirname(resolve(options.out)), { recursive: true });
   await writeFile(resolve(options.out), [...header, "", ...summary, "", ...sections].join("\n") + "\n");
 }
 
-console.log(`bench: ${options.parts.join(", ")} (load ${startLoad}; ${machine.cpu}; node ${machine.node}, git ${machine.git})`);
+console.log(`bench: ${options.parts.join(", ")} (load ${startLoad}; ${machine.cpu}; node ${machine.node}, git ${machine.git}; git-codex: ${cli})`);
 for (const part of options.parts) {
   const result = await PART_RUNNERS[part]();
   results.push(result);
