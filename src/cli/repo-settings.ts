@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { homedir } from "node:os";
 import { basename, join } from "node:path";
-import { repoPaths } from "../git/remote.ts";
+import { configEntries, repoPaths, type ConfigEntry, type RepoPaths } from "../git/remote.ts";
 import type { Git } from "../git/runner.ts";
 import type { RepoSettings } from "../run/context.ts";
 import { ConfigError } from "../run/errors.ts";
@@ -37,8 +37,13 @@ export function envSettings(env: Record<string, string | undefined>): Partial<Ta
 
 /** Settings of the repository in `git.cwd`, from `git config codex.*` and the environment. */
 export async function loadRepoSettings(git: Git, env: Record<string, string | undefined>, overrides: { since?: string } = {}): Promise<RepoSettings> {
-  const paths = await repoPaths(git);
-  const config = await codexConfig(git);
+  const [paths, entries] = await Promise.all([repoPaths(git), configEntries(git, "^codex\\.")]);
+  return repoSettings(paths, entries, env, overrides);
+}
+
+/** The settings from the repository's paths and its `codex.*` config entries (others are ignored); a ConfigError names a bad value. */
+export function repoSettings(paths: RepoPaths, entries: readonly ConfigEntry[], env: Record<string, string | undefined>, overrides: { since?: string } = {}): RepoSettings {
+  const config = codexConfig(entries);
   const read = (key: string): string | undefined => config.get(key.toLowerCase())?.at(-1);
   const watch = config.get("watch") ?? [];
   const sinceText = overrides.since ?? read("since");
@@ -101,16 +106,14 @@ function gitBoolean(text: string): boolean | undefined {
   return /^[+-]?\d+$/.test(value) ? Number(value) !== 0 : undefined;
 }
 
-/** Every `codex.*` setting in one git call: lower-cased key → values in order. */
-async function codexConfig(git: Git): Promise<Map<string, string[]>> {
-  const result = await git.probe(["config", "-z", "--get-regexp", "^codex\\."]);
+/** Every `codex.*` setting: lower-cased key → values in order. */
+function codexConfig(entries: readonly ConfigEntry[]): Map<string, string[]> {
   const config = new Map<string, string[]>();
-  for (const entry of result.stdout.split("\0")) {
-    if (entry === "") continue;
+  for (const { key: name, value } of entries) {
+    if (!name.startsWith("codex.")) continue;
+    const key = name.slice("codex.".length).toLowerCase();
     // A key written without "=" (`[codex] trustSigned`) has no value: git reads it as true.
-    const newline = entry.indexOf("\n");
-    const key = entry.slice("codex.".length, newline < 0 ? undefined : newline).toLowerCase();
-    config.set(key, [...(config.get(key) ?? []), newline < 0 ? "true" : entry.slice(newline + 1)]);
+    config.set(key, [...(config.get(key) ?? []), value ?? "true"]);
   }
   return config;
 }

@@ -4,7 +4,6 @@ import { remoteUrl, repoPaths } from "../git/remote.ts";
 import { removeStaleWorktrees } from "../git/worktree.ts";
 import type { Deps, RepoContext } from "../run/context.ts";
 import { isRunnable } from "../run/lease.ts";
-import { flushOutbox } from "../run/outbox.ts";
 import { recordAndRead, type IntakeMemo } from "../run/record-new-tasks.ts";
 import { runTask, type HeldClaim } from "../run/run-task.ts";
 import { claimAtOnce } from "../run/early-claim.ts";
@@ -69,7 +68,7 @@ export async function startRepoService(repo: RepoContext, deps: Deps, options: {
   };
   const cycle = async (reason: string): Promise<void> => {
     try {
-      await flushOutbox(repo);
+      // The intake pushes results waiting in the outbox before it claims anything.
       const claimFirst = claimAtOnce(repo, deps, async () => options.scheduler.idle(repo.git.cwd));
       const { intakes, records, claimed } = await recordAndRead(repo, deps, memo, { claimFirst });
       const statuses = [...records.values()];

@@ -1,3 +1,4 @@
+import { GitError } from "./git-error.ts";
 import { assertNotOption, type Git } from "./runner.ts";
 
 export type FileAtRev =
@@ -5,16 +6,27 @@ export type FileAtRev =
   | { kind: "too-large"; blobSha: string; size: number }
   | { kind: "file"; blobSha: string; size: number; content: Buffer };
 
-/** Reads `path` as committed at `rev`, without touching any working tree. */
+/**
+ * Reads `path` as committed at `rev`, without touching any working tree, in one git
+ * process: `cat-file --batch` prints the size before the content, and output past
+ * `maxBytes` is dropped as it arrives, so a huge file is refused, never held in memory.
+ * Anything but a file there (nothing, a folder, a submodule) is missing.
+ */
 export async function readFileAtRev(git: Git, rev: string, path: string, maxBytes: number): Promise<FileAtRev> {
-  const listing = await git.run(["ls-tree", "-z", assertNotOption(rev, "revision"), "--", path]);
-  const match = /^\d+ blob ([0-9a-f]+)\t/.exec(listing);
-  if (!match?.[1]) return { kind: "missing" };
-  const blobSha = match[1];
-  const size = Number((await git.run(["cat-file", "-s", blobSha])).trim());
+  const spec = `${assertNotOption(rev, "revision")}:${path}`;
+  if (spec.includes("\n")) throw new Error(`a revision and path must be one line: ${JSON.stringify(spec.slice(0, 60))}`);
+  const args = ["cat-file", "--batch"];
+  // The header is at most a sha-256 name, a type and a size: 128 bytes leave room for it.
+  const result = await git.probe(args, { input: `${spec}\n`, keepBytes: true, maxOutputBytes: maxBytes + 128 });
+  if (result.exitCode !== 0) throw new GitError(args, result.exitCode, result.spawnError ?? result.stderr);
+  const bytes = result.stdoutBytes ?? Buffer.alloc(0);
+  const newline = bytes.indexOf(10);
+  const header = /^([0-9a-f]+) (\w+) (\d+)$/.exec(bytes.subarray(0, Math.max(newline, 0)).toString("utf8"));
+  if (!header?.[1] || header[2] !== "blob") return { kind: "missing" };
+  const blobSha = header[1];
+  const size = Number(header[3]);
   if (size > maxBytes) return { kind: "too-large", blobSha, size };
-  const result = await git.probe(["cat-file", "blob", blobSha], { keepBytes: true });
-  return { kind: "file", blobSha, size, content: result.stdoutBytes ?? Buffer.alloc(0) };
+  return { kind: "file", blobSha, size, content: Buffer.from(bytes.subarray(newline + 1, newline + 1 + size)) };
 }
 
 /** Reads several small blobs by `rev:path` in one git process; missing ones are undefined. */

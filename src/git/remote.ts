@@ -29,10 +29,12 @@ export async function remoteDefaultBranch(git: Git, remote: string): Promise<str
 
 /**
  * The bot's view of the remote after a fetch, in one git call: the remote's branches (in
- * its private namespace) and `refs/codex/*` (task records, baselines), ref → commit.
+ * its private namespace) and `refs/codex/*` (task records, baselines), ref → commit; and
+ * the refs under `also` (local prefixes a caller wants read in the same call).
  */
-export async function readRemoteView(git: Git, remote: string): Promise<Map<string, string>> {
-  const text = await git.run(["for-each-ref", "--format=%(objectname) %(refname)", "refs/codex/", remoteHeadsNamespace(assertNotOption(remote, "remote"))]);
+export async function readRemoteView(git: Git, remote: string, also: readonly string[] = []): Promise<Map<string, string>> {
+  const prefixes = ["refs/codex/", remoteHeadsNamespace(assertNotOption(remote, "remote")), ...also.map((prefix) => assertNotOption(prefix, "prefix"))];
+  const text = await git.run(["for-each-ref", "--format=%(objectname) %(refname)", ...prefixes]);
   const refs = new Map<string, string>();
   for (const line of text.split("\n")) {
     const space = line.indexOf(" ");
@@ -52,10 +54,66 @@ export interface RepoPaths {
   commonDir: string;
 }
 
+const PATHS_ARGS = ["rev-parse", "--path-format=absolute", "--show-toplevel", "--git-dir", "--git-common-dir"];
+
 export async function repoPaths(git: Git): Promise<RepoPaths> {
-  const text = await git.run(["rev-parse", "--path-format=absolute", "--show-toplevel", "--git-dir", "--git-common-dir"]);
+  return parsePaths(await git.run(PATHS_ARGS));
+}
+
+/** The paths of the work tree around `git.cwd`; undefined outside one (no repository, a bare one, a git dir). */
+export async function findRepoPaths(git: Git): Promise<RepoPaths | undefined> {
+  const result = await git.probe(PATHS_ARGS);
+  return result.exitCode === 0 ? parsePaths(result.stdout) : undefined;
+}
+
+function parsePaths(text: string): RepoPaths {
   const [topLevel = "", gitDir = "", commonDir = ""] = text.trim().split("\n");
   return { topLevel, gitDir, commonDir };
+}
+
+/** One `git config` entry: the key as git prints it (section and name lower-cased), the value (undefined: no "="). */
+export interface ConfigEntry {
+  key: string;
+  value: string | undefined;
+}
+
+/** Every config entry whose key matches `pattern`, in git's order, in one process; a config git cannot read is a GitError. */
+export async function configEntries(git: Git, pattern: string): Promise<ConfigEntry[]> {
+  const args = ["config", "-z", "--get-regexp", assertNotOption(pattern, "config pattern")];
+  const result = await git.probe(args);
+  // Exit 1: nothing matches.
+  if (result.exitCode !== 0 && result.exitCode !== 1) throw new GitError(args, result.exitCode, result.spawnError ?? result.stderr);
+  return result.stdout.split("\0").filter((entry) => entry !== "").map((entry) => {
+    const newline = entry.indexOf("\n");
+    return newline < 0 ? { key: entry, value: undefined } : { key: entry.slice(0, newline), value: entry.slice(newline + 1) };
+  });
+}
+
+/** `remote.<name>.<key>` as [name, key], or undefined; git ignores a name starting with "/". */
+function remoteKey(key: string): [string, string] | undefined {
+  const last = key.lastIndexOf(".");
+  if (!key.startsWith("remote.") || last <= "remote.".length || key[7] === "/") return undefined;
+  return [key.slice("remote.".length, last), key.slice(last + 1)];
+}
+
+/** The remotes `git remote` lists: every name with a `remote.<name>.*` entry. */
+export function configuredRemotes(entries: readonly ConfigEntry[]): Set<string> {
+  return new Set(entries.flatMap(({ key }) => remoteKey(key)?.slice(0, 1) ?? []));
+}
+
+/**
+ * A configured remote's URL as `git remote get-url` prints it: its first `url` (else its
+ * name, which git then reads as a path), rewritten by the longest `url.<base>.insteadOf`
+ * that prefixes it.
+ */
+export function remoteUrlFromConfig(entries: readonly ConfigEntry[], remote: string): string {
+  const url = entries.find(({ key }) => remoteKey(key)?.[0] === remote && remoteKey(key)?.[1] === "url")?.value ?? remote;
+  let rewrite: { base: string; prefix: string } | undefined;
+  for (const { key, value } of entries) {
+    if (!key.startsWith("url.") || !key.endsWith(".insteadof") || value === undefined || !url.startsWith(value)) continue;
+    if (!rewrite || value.length > rewrite.prefix.length) rewrite = { base: key.slice("url.".length, -".insteadof".length), prefix: value };
+  }
+  return rewrite ? rewrite.base + url.slice(rewrite.prefix.length) : url;
 }
 
 /** `git config --get`, or undefined when unset. */

@@ -1,6 +1,7 @@
 import { listCommits } from "../git/commits.ts";
 import { memoryBranch } from "../git/memory.ts";
 import { listRefs } from "../git/refs.ts";
+import type { Git } from "../git/runner.ts";
 import { remoteHeadsNamespace } from "../git/remote.ts";
 import { planFollowUps } from "../tasks/index.ts";
 import type { RefusedTask, TaskSettings, TaskSpec } from "../tasks/types.ts";
@@ -12,12 +13,12 @@ import type { TaskStatus } from "./task-status.ts";
 /**
  * Follow-ups: new commits on the remote's result branches (`<prefix>*`) that carry a
  * `Codex:` trailer by a person. Each branch has its own baseline, so a commit is read once.
+ * `view` (the refs read right after the fetch, see readRemoteView) saves listing them again.
  */
-export async function readFollowUps(repo: RepoContext, statuses: readonly TaskStatus[], watched: { baseRef: string; tip: string }[], defaults: TaskSettings): Promise<{ tasks: TaskSpec[]; refused: RefusedTask[]; moves: BaselineMove[] }> {
+export async function readFollowUps(repo: RepoContext, statuses: readonly TaskStatus[], watched: { baseRef: string; tip: string }[], defaults: TaskSettings, view?: ReadonlyMap<string, string>): Promise<{ tasks: TaskSpec[]; refused: RefusedTask[]; moves: BaselineMove[] }> {
   const { git, settings } = repo;
   const namespace = remoteHeadsNamespace(settings.remote);
-  const heads = await listRefs(git, `${namespace}${settings.branchPrefix}`);
-  const baselines = await listRefs(git, baselineRef(settings.branchPrefix));
+  const [heads, baselines] = await Promise.all([refsUnder(git, `${namespace}${settings.branchPrefix}`, view), refsUnder(git, baselineRef(settings.branchPrefix), view)]);
   const tasks: TaskSpec[] = [];
   const refused: RefusedTask[] = [];
   const moves: BaselineMove[] = [];
@@ -41,6 +42,11 @@ export async function readFollowUps(repo: RepoContext, statuses: readonly TaskSt
     moves.push({ ref: baselineRef(branch), tip, old: baseline });
   }
   return { tasks, refused, moves };
+}
+
+/** The refs under `prefix`: from `view` when there is one, else listed. */
+export async function refsUnder(git: Git, prefix: string, view?: ReadonlyMap<string, string>): Promise<ReadonlyMap<string, string>> {
+  return view ? new Map([...view].filter(([ref]) => ref.startsWith(prefix))) : listRefs(git, prefix);
 }
 
 function latestFor(statuses: readonly TaskStatus[], branch: string): TaskStatus | undefined {

@@ -11,7 +11,7 @@ import { remoteHeadsNamespace } from "../git/remote.ts";
  * fetch never touches, and are pushed before anything else on the next run: a finished
  * task is never run again because the network failed at the last step.
  */
-const OUTBOX = "refs/codex-outbox/";
+export const OUTBOX = "refs/codex-outbox/";
 
 export async function saveToOutbox(repo: RepoContext, id: string, updates: readonly RefUpdate[]): Promise<void> {
   const { git } = repo;
@@ -38,9 +38,23 @@ export function flushOutbox(repo: RepoContext): Promise<string[]> {
 }
 
 async function flushUnderLock(repo: RepoContext): Promise<string[]> {
-  const refs = await listRefs(repo.git, OUTBOX);
+  return flushRefs(repo, [...(await listRefs(repo.git, OUTBOX)).keys()]);
+}
+
+/**
+ * The waiting results `view` lists (a listing that also read `OUTBOX`, taken after the
+ * fetch), pushed by a caller that already holds `repo.exclusive`; saves the outbox's own
+ * listing. True when there were any: what the remote holds changed, so read it again.
+ */
+export async function flushListed(repo: RepoContext, view: ReadonlyMap<string, string>): Promise<boolean> {
+  const flushed = await flushRefs(repo, [...view.keys()].filter((ref) => ref.startsWith(OUTBOX)));
+  if (flushed.length > 0) repo.log.info({ tasks: flushed }, "pushed results saved by an earlier run");
+  return flushed.length > 0;
+}
+
+async function flushRefs(repo: RepoContext, refs: readonly string[]): Promise<string[]> {
   const flushed: string[] = [];
-  for (const ref of refs.keys()) {
+  for (const ref of refs) {
     const [text] = await readBlobs(repo.git, [`${ref}:push.json`]);
     const updates = JSON.parse(text ?? "[]") as RefUpdate[];
     const { ok, outcomes } = await pushAll(repo, updates);

@@ -5,6 +5,7 @@ import type { Deps, RepoContext } from "./context.ts";
 import { enqueue, type Batch } from "./enqueue.ts";
 import { ConfigError } from "./errors.ts";
 import { readFollowUps } from "./follow-up-intake.ts";
+import { flushListed, OUTBOX } from "./outbox.ts";
 import { baselineRef, readIntake, type Intake } from "./intake.ts";
 import { reviewOutcomes } from "./review.ts";
 import { controlUpdates } from "./control-trailers.ts";
@@ -59,19 +60,21 @@ export async function recordAndRead(repo: RepoContext, deps: Deps, memo: IntakeM
 
 async function recordUnderLock(repo: RepoContext, deps: Deps, memo: IntakeMemo, claimFirst: ClaimFirst | undefined): Promise<IntakeResult> {
   for (let attempt = 1; ; attempt++) {
-    const { branches, view } = await fetchAndRead(repo, deps, memo);
+    let { branches, view } = await fetchAndRead(repo, deps, memo);
+    // Results an earlier push could not deliver go first, before anything is claimed; then read the remote again.
+    if (await flushListed(repo, view)) ({ branches, view } = await fetchAndRead(repo, deps, memo));
     const loaded = await readRecords(repo, view);
     const records = [...loaded.values()];
     const nowMs = deps.clock.now();
     const intakes: Intake[] = [];
     for (const branch of branches) intakes.push(await readIntake(repo, branch, nowMs, view));
     const watched = intakes.map((i) => ({ baseRef: i.baseRef, tip: i.tip }));
-    const followUps = await readFollowUps(repo, records.map((r) => r.status), watched, intakes[0]?.parse?.file?.defaults ?? {});
+    const followUps = await readFollowUps(repo, records.map((r) => r.status), watched, intakes[0]?.parse?.file?.defaults ?? {}, view);
     const batch: Batch = {
       tasks: [...intakes.flatMap((i) => i.plan.tasks), ...followUps.tasks],
       invalid: intakes.flatMap((i) => i.plan.invalid),
       refused: [...intakes.flatMap((i) => i.plan.refused), ...followUps.refused],
-      updates: withoutTwice([...controlUpdates(repo, intakes, records, nowMs), ...(await reviewOutcomes(repo, records, watched.map((w) => w.tip), nowMs))]),
+      updates: withoutTwice([...controlUpdates(repo, intakes, records, nowMs), ...(await reviewOutcomes(repo, records, watched.map((w) => w.tip), nowMs, view))]),
       baselines: [...intakes.map((i) => ({ ref: baselineRef(i.baseRef), tip: i.tip, old: i.baseline })), ...followUps.moves],
     };
     // Known: every task ref, readable or not (creating one that exists would fail the push).
@@ -99,7 +102,7 @@ async function fetchAndRead(repo: RepoContext, deps: Deps, memo: IntakeMemo): Pr
   const { git, settings } = repo;
   if (settings.watch.length > 0) {
     await fetchRemote(git, settings.remote);
-    return { branches: settings.watch, view: await readRemoteView(git, settings.remote) };
+    return { branches: settings.watch, view: await readRemoteView(git, settings.remote, [OUTBOX]) };
   }
   const remembered = memo.defaultBranch && deps.clock.now() - memo.defaultBranch.askedAt < DEFAULT_BRANCH_MS ? memo.defaultBranch.name : undefined;
   const ask = async (): Promise<string> => {
@@ -108,7 +111,7 @@ async function fetchAndRead(repo: RepoContext, deps: Deps, memo: IntakeMemo): Pr
     return name;
   };
   const [, asked] = await Promise.all([fetchRemote(git, settings.remote), remembered === undefined ? ask() : undefined]);
-  const view = await readRemoteView(git, settings.remote);
+  const view = await readRemoteView(git, settings.remote, [OUTBOX]);
   let branch = asked ?? remembered ?? "";
   if (asked === undefined && !view.has(`${remoteHeadsNamespace(settings.remote)}${branch}`)) branch = await ask();
   return { branches: [branch], view };

@@ -1,4 +1,4 @@
-import { listRefs } from "../git/refs.ts";
+import { refsUnder } from "./follow-up-intake.ts";
 import { remoteHeadsNamespace } from "../git/remote.ts";
 import type { RepoContext } from "./context.ts";
 import { nowIso } from "./records.ts";
@@ -8,12 +8,12 @@ import type { TaskStatus } from "./task-status.ts";
  * What people did with results: a done task whose pull request was closed is merged or
  * discarded as the forge says; one whose branch is gone from the remote was merged when
  * its files are in a watched branch as the bot left them (a merge or a squash), and
- * discarded otherwise. Either is recorded once.
+ * discarded otherwise. Either is recorded once. `view`: the refs read after the fetch, if any.
  */
-export async function reviewOutcomes(repo: RepoContext, statuses: readonly { status: TaskStatus; commit: string }[], watchedTips: readonly string[], nowMs: number): Promise<{ status: TaskStatus; parent: string }[]> {
+export async function reviewOutcomes(repo: RepoContext, statuses: readonly { status: TaskStatus; commit: string }[], watchedTips: readonly string[], nowMs: number, view?: ReadonlyMap<string, string>): Promise<{ status: TaskStatus; parent: string }[]> {
   const pending = statuses.filter(({ status }) => status.state === "done" && status.branch && status.commit && !status.review);
   if (pending.length === 0) return [];
-  const heads = await listRefs(repo.git, `${remoteHeadsNamespace(repo.settings.remote)}${repo.settings.branchPrefix}`);
+  const heads = await refsUnder(repo.git, `${remoteHeadsNamespace(repo.settings.remote)}${repo.settings.branchPrefix}`, view);
   const updates: { status: TaskStatus; parent: string }[] = [];
   for (const { status, commit } of pending) {
     const branchExists = heads.has(`${remoteHeadsNamespace(repo.settings.remote)}${status.branch}`);

@@ -8,7 +8,6 @@ import { isRunnable } from "./lease.ts";
 import { runTask, type HeldClaim } from "./run-task.ts";
 import { claimAtOnce } from "./early-claim.ts";
 import { removeStaleSlots } from "./slots.ts";
-import { flushOutbox } from "./outbox.ts";
 import type { TaskStatus } from "./task-status.ts";
 
 export interface RunSummary {
@@ -24,8 +23,7 @@ export async function runOnce(repo: RepoContext, deps: Deps): Promise<RunSummary
   // What a crash left behind needs cleaning before a task runs, not before the intake.
   const cleaning = Promise.all([removeStaleWorktrees(repo.git, repo.settings.worktreeRoot), removeStaleSlots(repo.settings.worktreeRoot, deps.host)]);
   cleaning.catch(() => undefined); // awaited below; an intake failure must not leave it unhandled
-  const flushed = await flushOutbox(repo);
-  if (flushed.length > 0) repo.log.info({ tasks: flushed }, "pushed results saved by an earlier run");
+  // The intake pushes results an earlier run saved in the outbox before it claims anything.
   // With nothing else waiting, the first new task is claimed in the push that records it.
   const claimFirst = claimAtOnce(repo, deps, () => deps.sandbox().then(() => !deps.signal?.aborted, () => false));
   const intake = await recordAndRead(repo, deps, {}, { claimFirst });

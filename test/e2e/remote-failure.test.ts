@@ -53,6 +53,7 @@ describe("a dead remote", () => {
     const second = await runCli(["run", "--once"], { cwd: world.clone, env });
 
     expect(second.exitCode, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/pushed results saved by an earlier run/);
     expect(requests).toBe(2);
     const { status } = JSON.parse((await runCli(["show", "keep", "--json"], { cwd: world.clone, env })).stdout);
     expect(status).toMatchObject({ state: "done", attempts: 1, branch: "codex/keep" });
