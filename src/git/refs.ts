@@ -19,9 +19,36 @@ export async function listRefs(git: Git, prefix: string): Promise<Map<string, st
   return refs;
 }
 
-/** Compare-and-swap update of a local ref; `expected` undefined means "must not exist". */
+/**
+ * Compare-and-swap update of a local ref; `expected` undefined means "must not exist" (an
+ * empty old value: forty zeros would not be read as "none" in a SHA-256 repository).
+ */
 export async function updateRef(git: Git, ref: string, value: string, expected: string | undefined): Promise<void> {
-  await git.run(["update-ref", "-m", "git-codex", assertNotOption(ref, "ref"), value, expected ?? ZERO_SHA]);
+  await git.run(["update-ref", "-m", "git-codex", assertNotOption(ref, "ref"), value, expected ?? ""]);
+}
+
+export interface RefMove {
+  ref: string;
+  value: string;
+  /** The value the ref must hold now; undefined: it must not exist. */
+  expected: string | undefined;
+}
+
+/**
+ * Moves several refs in one transaction, one git process (`update-ref --stdin`): either
+ * every compare-and-swap holds and all move, or none moves and it throws GitError.
+ */
+export async function updateRefs(git: Git, moves: readonly RefMove[]): Promise<void> {
+  if (moves.length <= 1) {
+    for (const move of moves) await updateRef(git, move.ref, move.value, move.expected);
+    return;
+  }
+  const line = (move: RefMove): string => {
+    if (/\s/.test(move.ref) || /\s/.test(move.value) || /\s/.test(move.expected ?? "")) throw new Error(`a ref update must not hold whitespace: ${JSON.stringify(move.ref.slice(0, 60))}`);
+    const ref = assertNotOption(move.ref, "ref");
+    return move.expected === undefined ? `create ${ref} ${move.value}\n` : `update ${ref} ${move.value} ${move.expected}\n`;
+  };
+  await git.run(["update-ref", "-m", "git-codex", "--stdin"], { input: moves.map(line).join("") });
 }
 
 export async function deleteRef(git: Git, ref: string): Promise<void> {

@@ -4,6 +4,7 @@ import type { Mutex } from "../util/mutex.ts";
 import type { Redactor } from "../util/redact.ts";
 import type { Git } from "../git/runner.ts";
 import type { Identity } from "../git/commit.ts";
+import type { RecordWriter } from "../git/state-ref.ts";
 import type { Clock, CommandExecutor, ModelClient } from "../agent/types.ts";
 import type { ResolvedSettings, TaskSettings, TrustPolicy } from "../tasks/types.ts";
 import type { McpServerConfig } from "../tasks/types.ts";
@@ -108,6 +109,12 @@ export interface RepoContext {
   forge?: { client: Forge; owner: string; repo: string };
   /** Why there is no forge, in words a person understands. */
   forgeNote?: string;
-  /** Serialises fetches with record-and-push steps of this repository (see src/util/mutex.ts). */
+  /** Writes this repository's task records, remembering the last ones; made by the first write (src/run/records.ts). */
+  records?: RecordWriter;
+  /**
+   * Serialises fetches and intakes with record-and-push steps of this repository; one
+   * task's steps take it `shared`, keyed by the task's result branch, so two tasks'
+   * steps overlap (src/util/mutex.ts, `taskLock` in src/run/lease.ts).
+   */
   exclusive: Mutex;
 }

@@ -1,11 +1,12 @@
-import { updateRef } from "../git/refs.ts";
+import { updateRefs, type RefMove } from "../git/refs.ts";
+import { taskRef } from "../git/state-ref.ts";
 import type { RefUpdate } from "../git/push.ts";
 import type { InvalidTask, RefusedTask, TaskSpec } from "../tasks/types.ts";
 import type { RepoContext } from "./context.ts";
 import type { BaselineMove } from "./intake.ts";
 import type { ClaimFirst } from "./early-claim.ts";
 import type { HeldClaim } from "./run-task.ts";
-import { nowIso, pushAll, stateUpdate, writeStatus } from "./records.ts";
+import { buildStatus, nowIso, pushAll } from "./records.ts";
 import type { TaskStatus } from "./task-status.ts";
 
 /** Everything one cycle records: new tasks, changed records and baseline moves. */
@@ -35,27 +36,25 @@ export interface EnqueueResult {
  * cannot be lost: whoever runs next finds it queued in git.
  */
 export async function enqueue(repo: RepoContext, batch: Batch, known: ReadonlySet<string>, nowMs: number, claimFirst?: (queued: TaskStatus) => ReturnType<ClaimFirst>): Promise<EnqueueResult> {
-  const updates: RefUpdate[] = [];
   const queued: string[] = [];
   const invalid: string[] = [];
   const refused: string[] = [];
   const written = new Map<string, { status: TaskStatus; commit: string }>();
   let claimed: HeldClaim | undefined;
-  // Every ref is written by its own few git processes: the writes run side by side.
-  const jobs: Promise<void>[] = batch.baselines.filter((move) => move.old !== move.tip).map(async (move) => {
-    await updateRef(repo.git, move.ref, move.tip, move.old);
-    updates.push({ ref: move.ref, sha: move.tip, expect: move.old ?? null });
-  });
+  // The records' objects are written side by side (in process where the repository allows
+  // it); then the baselines and records move in one transaction, all or none.
+  const moves: RefMove[] = batch.baselines.filter((move) => move.old !== move.tip).map((move) => ({ ref: move.ref, value: move.tip, expected: move.old }));
+  const jobs: Promise<void>[] = [];
   const record = async (status: TaskStatus, parent: string | undefined): Promise<void> => {
-    const commit = await writeStatus(repo, status, parent);
-    updates.push(stateUpdate(status.id, commit, parent ?? null));
+    const commit = await buildStatus(repo, status, parent);
+    moves.push({ ref: taskRef(status.id), value: commit, expected: parent });
     written.set(status.id, { status, commit });
   };
   const recordClaimed = async (status: TaskStatus, claim: { running: TaskStatus; runId: string }): Promise<void> => {
     // The ref is created at the running record, whose parent is the queued one.
-    const parent = await writeStatus(repo, status, undefined);
-    const sha = await writeStatus(repo, claim.running, parent);
-    updates.push(stateUpdate(status.id, sha, null));
+    const parent = await buildStatus(repo, status, undefined);
+    const sha = await buildStatus(repo, claim.running, parent);
+    moves.push({ ref: taskRef(status.id), value: sha, expected: undefined });
     written.set(status.id, { status: claim.running, commit: sha });
     claimed = { ...claim, sha, parent };
   };
@@ -79,7 +78,9 @@ export async function enqueue(repo: RepoContext, batch: Batch, known: ReadonlySe
   for (const { status, parent } of batch.updates) jobs.push(record(status, parent));
   const failed = (await Promise.allSettled(jobs)).find((outcome) => outcome.status === "rejected");
   if (failed) throw failed.reason;
-  if (updates.length === 0) return { ok: true, queued, invalid, refused, written };
+  if (moves.length === 0) return { ok: true, queued, invalid, refused, written };
+  await updateRefs(repo.git, moves);
+  const updates: RefUpdate[] = moves.map((move) => ({ ref: move.ref, sha: move.value, expect: move.expected ?? null }));
   const { ok } = await pushAll(repo, updates);
   return ok ? { ok, queued, invalid, refused, written, ...(claimed ? { claimed } : {}) } : { ok, queued: [], invalid: [], refused: [], written: new Map() };
 }
