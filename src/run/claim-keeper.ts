@@ -2,7 +2,7 @@ import { fetchRef, remoteRefSha } from "../git/remote.ts";
 import { taskRef } from "../git/state-ref.ts";
 import { readRecordFile } from "../git/state-ref.ts";
 import type { Deps, RepoContext } from "./context.ts";
-import { renewLease } from "./lease.ts";
+import { renewLease, taskLock } from "./lease.ts";
 import { nowIso, pushAll, stateUpdate, writeStatus } from "./records.ts";
 import { parseStatus, type TaskStatus } from "./task-status.ts";
 
@@ -39,7 +39,7 @@ export function keepClaim(repo: RepoContext, deps: Deps, running: TaskStatus, cl
     if (deps.clock.now() - renewedAt < RENEW_MS) return;
     const renewed: TaskStatus = { ...current, lease: renewLease(current, deps), updatedAt: nowIso(deps.clock.now()) };
     // A renewal replaces the running record (same parent), so the audit log stays short.
-    const renewedSha = await repo.exclusive(async () => {
+    const renewedSha = await taskLock(repo, running)(async () => {
       const next = await writeStatusReplacing(repo, renewed, parent, sha);
       return (await pushAll(repo, [stateUpdate(running.id, next, sha)])).ok ? next : undefined;
     });

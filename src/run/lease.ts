@@ -19,6 +19,17 @@ export function renewLease(status: TaskStatus, deps: Deps): Lease | undefined {
   return status.lease ? { ...status.lease, expiresAt: new Date(deps.clock.now() + LEASE_MS).toISOString() } : undefined;
 }
 
+/**
+ * The repository lock for one task's record-and-push steps: shared with other tasks' steps,
+ * exclusive against fetches and intakes (src/util/mutex.ts). Keyed by the result branch
+ * without a numeric suffix, so tasks whose results may land on the same branch (`fix` moved
+ * on to `fix-2` by a person's commit) choose it and push it one after the other.
+ */
+export function taskLock(repo: RepoContext, status: TaskStatus): <T>(section: () => Promise<T>) => Promise<T> {
+  const key = status.spec ? `branch:${status.spec.branch.replace(/-\d+$/, "")}` : `task:${status.id}`;
+  return (section) => repo.exclusive.shared(key, section);
+}
+
 /** Whether this process may start (or take over) the task now. */
 export function isRunnable(status: TaskStatus, repo: RepoContext, deps: Deps): boolean {
   if (status.state === "queued" || status.state === "interrupted") return true;

@@ -6,6 +6,7 @@ import { taskRef } from "../git/state-ref.ts";
 import { secretValues } from "../util/redact.ts";
 import type { Deps, RepoContext } from "./context.ts";
 import { nowIso, pushAll, stateUpdate, writeStatus } from "./records.ts";
+import { taskLock } from "./lease.ts";
 import { describeFindings, scanForSecrets } from "./secret-scan.ts";
 import type { TaskStatus } from "./task-status.ts";
 
@@ -72,7 +73,7 @@ export async function recordMemory(repo: RepoContext, deps: Deps, status: TaskSt
     log.warn({ err: event }, "could not record the run's memory notes; the task's result stands");
   }
   const next: TaskStatus = { ...status, updatedAt: nowIso(deps.clock.now()) };
-  const recorded = await repo.exclusive(async () => {
+  const recorded = await taskLock(repo, status)(async () => {
     const sha = await resolveRef(repo.git, taskRef(status.id));
     const written = await writeStatus(repo, next, sha, undefined, sha, event);
     return (await pushAll(repo, [stateUpdate(status.id, written, sha ?? null)])).ok;

@@ -5,7 +5,7 @@ import { startBlocked } from "./daily-spend.ts";
 import { keepClaim, type Claim } from "./claim-keeper.ts";
 import type { Deps, RepoContext } from "./context.ts";
 import { executeTask, type Execution } from "./execute.ts";
-import { newLease } from "./lease.ts";
+import { newLease, taskLock } from "./lease.ts";
 import { rememberPushedBranches, saveToOutbox } from "./outbox.ts";
 import { GitError } from "../git/git-error.ts";
 import { livePullProgress, noPullRequestNote, pullRequestFor } from "./pull-request.ts";
@@ -64,7 +64,7 @@ export async function runTask(repo: RepoContext, deps: Deps, current: TaskStatus
     log.info({ reason: capped.reason, resumesAt: new Date(capped.resumesAt).toISOString() }, "daily spending cap reached: the task stays queued");
     return { claimed: false, deferred: capped.reason };
   }
-  const claimSha = control.claimed?.sha ?? (await repo.exclusive(() => claim(repo, running, currentSha)));
+  const claimSha = control.claimed?.sha ?? (await taskLock(repo, running)(() => claim(repo, running, currentSha)));
   if (!claimSha) {
     log.info("another process claimed the task first");
     return { claimed: false };
@@ -92,7 +92,8 @@ export async function runTask(repo: RepoContext, deps: Deps, current: TaskStatus
     log.warn({ by: kept.lost.by }, "the task was cancelled or taken over while it ran; its result is dropped");
     return { claimed: true, status: kept.lost.status ?? { ...running, state: "cancelled" } };
   }
-  const finalized = await repo.exclusive(() => finalize(repo, deps, running, kept, execution, failure));
+  // Shared with other tasks' steps: this push need not wait for theirs, nor theirs for it.
+  const finalized = await taskLock(repo, running)(() => finalize(repo, deps, running, kept, execution, failure));
   // Notes the agent proposed go to the memory branch once the task is recorded; failing that never fails the task.
   const final = await recordMemory(repo, deps, await recordPullRequest(repo, deps, finalized), execution?.agent.memoryNotes);
   log.info({ state: final.state, branch: final.branch, reason: final.reason, pr: final.pullRequest?.url }, "task finished");
@@ -105,7 +106,7 @@ async function recordPullRequest(repo: RepoContext, deps: Deps, { status, sha }:
   if (!pull.pullRequest && !pull.pullRequestNote) return status;
   const next: TaskStatus = { ...status, ...pull, updatedAt: nowIso(deps.clock.now()) };
   const event = pull.pullRequest ? `pull request ${pull.pullRequest.url}` : `no pull request: ${pull.pullRequestNote}`;
-  const recorded = await repo.exclusive(async () => {
+  const recorded = await taskLock(repo, status)(async () => {
     const written = await writeStatus(repo, next, sha, undefined, sha, event);
     return (await pushAll(repo, [stateUpdate(status.id, written, sha)]).catch(() => ({ ok: false }))).ok;
   }).catch(() => false);
@@ -128,13 +129,17 @@ async function finalize(repo: RepoContext, deps: Deps, running: TaskStatus, clai
   if (execution?.commit && running.spec && !interrupted && !execution.refused) {
     // A follow-up appends to its branch: the lease is the tip it was built on, so a person's
     // newer commit there is never overwritten (the push is rejected instead).
+    // The usual branch's baseline is read while the branch is chosen; another branch reads its own.
+    const usualBaseline = resolveRef(repo.git, baselineRef(running.spec.branch));
+    usualBaseline.catch(() => undefined);
     const target = running.spec.followUp ? { branch: running.spec.branch, expect: running.spec.base } : await chooseResultBranch(repo, running.spec);
     status.branch = target.branch;
     status.commit = execution.commit;
     updates.push({ ref: `refs/heads/${target.branch}`, sha: execution.commit, expect: target.expect });
     // The bot's own commit is nothing to scan for follow-ups: the branch's baseline moves with it.
     const baseline = baselineRef(target.branch);
-    updates.push({ ref: baseline, sha: execution.commit, expect: (await resolveRef(repo.git, baseline)) ?? null });
+    const baselineTip = target.branch === running.spec.branch ? await usualBaseline : await resolveRef(repo.git, baseline);
+    updates.push({ ref: baseline, sha: execution.commit, expect: baselineTip ?? null });
   }
   const note = noPullRequestNote(repo, status);
   if (note) status.pullRequestNote = note;
