@@ -1,4 +1,4 @@
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import type { APIError } from "openai";
 
 /** What the loop needs to know about a failed model request. */
 export interface ModelFailure {
@@ -19,11 +19,25 @@ interface ErrorRule {
 
 const CONTEXT_LENGTH = /context[_ ]length|context window|maximum context|too many tokens|prompt is too long/i;
 
-const status = (err: unknown): number | undefined => (err instanceof APIError ? err.status : undefined);
+/**
+ * Whether `err` is of the openai package's error class `name`, read from its prototype
+ * chain: importing the package for `instanceof` would load it (about 200 ms) in every
+ * process that might run an agent, and its errors only exist once a request has loaded it.
+ */
+function isSdkError(err: unknown, name: string): boolean {
+  const names = new Set<string>();
+  for (let proto: unknown = err instanceof Error ? Object.getPrototypeOf(err) : null; proto; proto = Object.getPrototypeOf(proto)) {
+    names.add((proto as { constructor?: { name?: string } }).constructor?.name ?? "");
+  }
+  return names.has(name) && names.has("OpenAIError");
+}
+const isApiError = (err: unknown): err is APIError => isSdkError(err, "APIError");
+
+const status = (err: unknown): number | undefined => (isApiError(err) ? err.status : undefined);
 const is = (...codes: number[]) => (err: unknown): boolean => codes.includes(status(err) ?? 0);
-const hasCode = (err: unknown, name: string): boolean => err instanceof APIError && (err.code === name || err.type === name);
+const hasCode = (err: unknown, name: string): boolean => isApiError(err) && (err.code === name || err.type === name);
 const serverSays = (err: unknown): string => {
-  if (!(err instanceof APIError)) return err instanceof Error ? err.message : String(err);
+  if (!isApiError(err)) return err instanceof Error ? err.message : String(err);
   const body = err.error as { message?: unknown } | undefined;
   return typeof body?.message === "string" ? body.message : err.message;
 };
@@ -35,11 +49,11 @@ const isContextLength = (err: unknown): boolean =>
  * limit, context length before bad request, timeout before connection) come first.
  */
 const RULES: readonly ErrorRule[] = [
-  { kind: "aborted", retryable: false, matches: (e) => e instanceof APIUserAbortError,
+  { kind: "aborted", retryable: false, matches: (e) => isSdkError(e, "APIUserAbortError"),
     describe: () => "the model request was aborted" },
-  { kind: "timeout", retryable: true, matches: (e) => e instanceof APIConnectionTimeoutError,
+  { kind: "timeout", retryable: true, matches: (e) => isSdkError(e, "APIConnectionTimeoutError"),
     describe: () => "the model request timed out" },
-  { kind: "connection", retryable: true, matches: (e) => e instanceof APIConnectionError,
+  { kind: "connection", retryable: true, matches: (e) => isSdkError(e, "APIConnectionError"),
     describe: (e) => `could not reach the model server: ${causeOf(e)}; check OPENAI_BASE_URL and the network` },
   { kind: "quota", retryable: false, matches: (e) => is(429)(e) && hasCode(e, "insufficient_quota"),
     describe: (e) => `the API account has no quota left (429): ${serverSays(e)}; check the plan and billing` },
@@ -72,7 +86,7 @@ export function classifyModelError(err: unknown, now: number = Date.now()): Mode
     return { retryable: false, kind: "unknown", message: `${prefix}: ${serverSays(err)}` };
   }
   const failure: ModelFailure = { retryable: rule.retryable, kind: rule.kind, message: rule.describe(err) };
-  const wait = rule.retryable && err instanceof APIError ? retryAfter(err.headers, now) : undefined;
+  const wait = rule.retryable && isApiError(err) ? retryAfter(err.headers, now) : undefined;
   return wait === undefined ? failure : { ...failure, retryAfterMs: wait };
 }
 

@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import type { Api } from "../tasks/types.ts";
 import type { ModelClient, ModelRequest, ModelResponse } from "./types.ts";
 import { fromResponsesOutput, fromResponsesUsage, toResponsesInput, toResponsesTools } from "./responses-mapping.ts";
@@ -17,9 +17,15 @@ export interface OpenAIClientOptions {
 const OPENAI_BASE_URL = "https://api.openai.com/v1";
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
-/** The ModelClient for OpenAI and OpenAI-compatible servers, over Responses or Chat. */
+/**
+ * The ModelClient for OpenAI and OpenAI-compatible servers, over Responses or Chat. The
+ * openai package takes about 200 ms of the main thread to load, so no command loads it
+ * until a task needs it: `warm()` starts the import while the task's worktree is reset (git
+ * works in child processes then), and the first request waits for it.
+ */
 export function createOpenAIClient(options: OpenAIClientOptions): ModelClient {
-  const openai = new OpenAI({
+  let openai: Promise<OpenAI> | undefined;
+  const client = (): Promise<OpenAI> => (openai ??= import("openai").then(({ default: OpenAI }) => new OpenAI({
     apiKey: options.apiKey,
     // Everything explicit, so the SDK does not fill the gaps from process.env behind our back.
     baseURL: options.baseURL ?? OPENAI_BASE_URL,
@@ -32,9 +38,14 @@ export function createOpenAIClient(options: OpenAIClientOptions): ModelClient {
     timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     logLevel: "off",
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-  });
+  })));
   const complete = options.api === "chat" ? completeWithChat : completeWithResponses;
-  return { api: options.api, complete: (request) => complete(openai, request) };
+  return {
+    api: options.api,
+    // A failed import is reported by the first request, not as an unhandled rejection.
+    warm: () => void client().catch(() => undefined),
+    complete: async (request) => complete(await client(), request),
+  };
 }
 
 async function completeWithResponses(openai: OpenAI, request: ModelRequest): Promise<ModelResponse> {

@@ -78,6 +78,8 @@ export interface ModelResponse {
 export interface ModelClient {
   readonly api: Api;
   complete(request: ModelRequest): Promise<ModelResponse>;
+  /** Starts loading what the first request needs, so that work overlaps other work. */
+  warm?(): void;
 }
 
 export interface CommandRequest {

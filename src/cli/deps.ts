@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Clock } from "../agent/types.ts";
 import { createOpenAIClient } from "../agent/openai-client.ts";
-import { createOpenAIImageGenerator } from "../agent/image-tool.ts";
+import type { ImageGenerator } from "../agent/image-tool.ts";
 import { readUserMcp } from "./mcp-config.ts";
 import { readModelCatalog } from "./models-file.ts";
 import { xdgDir } from "./repo-settings.ts";
@@ -49,6 +49,17 @@ function openAIAccess(env: Record<string, string | undefined>): { apiKey: string
   return { apiKey: apiKey || "no-key", ...(baseURL ? { baseURL } : {}) };
 }
 
+/** The image tool's generator; its module (and the openai package) is loaded by the first picture asked for. */
+function lazyImageGenerator(access: { apiKey: string; baseURL?: string }): ImageGenerator {
+  let made: Promise<ImageGenerator> | undefined;
+  return {
+    async generate(request) {
+      made ??= import("../agent/image-tool.ts").then(({ createOpenAIImageGenerator }) => createOpenAIImageGenerator(access));
+      return (await made).generate(request);
+    },
+  };
+}
+
 /** The machine's daily cap, from `--daily-usd` or GIT_CODEX_DAILY_USD, with its ledger in the state dir; undefined when neither is set. */
 function dailySpendOf(env: Record<string, string | undefined>, flag: string | undefined, clock: Clock, logger: Logger): DailySpend | undefined {
   const text = flag ?? (env.GIT_CODEX_DAILY_USD || undefined);
@@ -83,7 +94,7 @@ export function buildDeps(options: DepsOptions): Deps {
     modelClient(settings) {
       return createOpenAIClient({ ...openAIAccess(env), api: settings.api });
     },
-    imageGenerator: () => createOpenAIImageGenerator(openAIAccess(env)),
+    imageGenerator: () => lazyImageGenerator(openAIAccess(env)),
     models() {
       if (models.error) throw models.error;
       return models.catalog;

@@ -5,7 +5,7 @@
 import type { Octokit } from "octokit";
 import type { Forge, PullRequest, RepoRef } from "./forge.ts";
 import { toForgeError } from "./forge-error.ts";
-import { createOctokit, type ForgeClientOptions } from "./octokit.ts";
+import type { ForgeClientOptions } from "./octokit.ts";
 import { commentMethods } from "./comments-client.ts";
 
 export type { ForgeClientOptions };
@@ -13,11 +13,16 @@ export type { ForgeClientOptions };
 export const LABEL_COLOR = "5319e7";
 export const LABEL_DESCRIPTION = "Made by git-codex";
 
+/**
+ * Octokit (about 120 ms to load) is imported by the first call, so a daemon or a run that
+ * never talks to GitHub never loads it.
+ */
 export function createForgeClient(options: ForgeClientOptions): Forge {
-  const octokit = createOctokit(options);
-  const call = async <T>(action: string, repo: RepoRef, run: () => Promise<T>): Promise<T> => {
+  let made: Promise<Octokit> | undefined;
+  const load = (): Promise<Octokit> => (made ??= import("./octokit.ts").then(({ createOctokit }) => createOctokit(options)));
+  const call = async <T>(action: string, repo: RepoRef, run: (octokit: Octokit) => Promise<T>): Promise<T> => {
     try {
-      return await run();
+      return await run(await load());
     } catch (error) {
       throw toForgeError(error, action, `${repo.owner}/${repo.repo}`);
     }
@@ -25,30 +30,30 @@ export function createForgeClient(options: ForgeClientOptions): Forge {
 
   return {
     findOpenPull: (repo, head) =>
-      call(`looking up the pull request for ${head}`, repo, async () => {
+      call(`looking up the pull request for ${head}`, repo, async (octokit) => {
         const { data } = await octokit.rest.pulls.list({ ...repo, head: `${repo.owner}:${head}`, state: "open", per_page: 100 });
         const label = `${repo.owner}:${head}`.toLowerCase();
         const found = data.find((pull) => pull.head.ref === head && pull.head.label.toLowerCase() === label);
         return found ? toPullRequest(found) : undefined;
       }),
     createPull: (repo, pull) =>
-      call(`opening a pull request for ${pull.head}`, repo, async () => {
+      call(`opening a pull request for ${pull.head}`, repo, async (octokit) => {
         const { data } = await octokit.rest.pulls.create({ ...repo, head: pull.head, base: pull.base, title: pull.title, body: pull.body, draft: pull.draft });
         return toPullRequest(data);
       }),
     updatePull: (repo, number, change) =>
-      call(`updating pull request #${number}`, repo, async () => {
+      call(`updating pull request #${number}`, repo, async (octokit) => {
         const { data } = await octokit.rest.pulls.update({ ...repo, pull_number: number, ...change });
         return toPullRequest(data);
       }),
     getPull: (repo, number) =>
-      call(`reading pull request #${number}`, repo, async () => toPullRequest((await octokit.rest.pulls.get({ ...repo, pull_number: number })).data)),
-    ensureLabels: (repo, names) => call(`creating labels ${names.join(", ")}`, repo, () => createMissingLabels(octokit, repo, names)),
+      call(`reading pull request #${number}`, repo, async (octokit) => toPullRequest((await octokit.rest.pulls.get({ ...repo, pull_number: number })).data)),
+    ensureLabels: (repo, names) => call(`creating labels ${names.join(", ")}`, repo, (octokit) => createMissingLabels(octokit, repo, names)),
     addLabels: (repo, number, names) =>
-      call(`labelling pull request #${number}`, repo, async () => {
+      call(`labelling pull request #${number}`, repo, async (octokit) => {
         if (names.length > 0) await octokit.rest.issues.addLabels({ ...repo, issue_number: number, labels: [...names] });
       }),
-    ...commentMethods(octokit, call),
+    ...commentMethods(load, call),
   };
 }
 

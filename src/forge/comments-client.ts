@@ -7,24 +7,25 @@ import type { Octokit } from "octokit";
 import type { Forge, IssueComment, RepoRef } from "./forge.ts";
 import { toForgeError } from "./forge-error.ts";
 
-type Call = <T>(action: string, repo: RepoRef, run: () => Promise<T>) => Promise<T>;
+type Call = <T>(action: string, repo: RepoRef, run: (octokit: Octokit) => Promise<T>) => Promise<T>;
 type CommentMethods = Pick<Forge, "listIssueComments" | "collaboratorAccess" | "reactToComment" | "tokenLogin">;
 
 /** GitHub's largest page; more than that in one poll interval is read on the next poll. */
 export const MAX_COMMENTS_PER_PAGE = 100;
 
-export function commentMethods(octokit: Octokit, call: Call): CommentMethods {
+/** `load` gives the client's Octokit, imported by the first call (client.ts). */
+export function commentMethods(load: () => Promise<Octokit>, call: Call): CommentMethods {
   // Who the token is does not change while the process runs: ask GitHub once.
   let login: Promise<string | undefined> | undefined;
   return {
     listIssueComments: (repo, number, options) =>
-      call(`reading the comments of #${number}`, repo, async () => {
+      call(`reading the comments of #${number}`, repo, async (octokit) => {
         const perPage = Math.min(options.perPage ?? MAX_COMMENTS_PER_PAGE, MAX_COMMENTS_PER_PAGE);
         const { data } = await octokit.rest.issues.listComments({ ...repo, issue_number: number, per_page: perPage, ...(options.since ? { since: options.since } : {}) });
         return data.map(toComment);
       }),
     collaboratorAccess: (repo, username) =>
-      call(`reading the access of ${username}`, repo, async () => {
+      call(`reading the access of ${username}`, repo, async (octokit) => {
         try {
           const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...repo, username });
           return { permission: data.permission, roleName: data.role_name };
@@ -34,11 +35,11 @@ export function commentMethods(octokit: Octokit, call: Call): CommentMethods {
         }
       }),
     reactToComment: (repo, commentId, content) =>
-      call(`reacting to comment ${commentId}`, repo, async () => {
+      call(`reacting to comment ${commentId}`, repo, async (octokit) => {
         await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: commentId, content });
       }),
     tokenLogin: () => {
-      login ??= octokit.rest.users.getAuthenticated().then(
+      login ??= load().then((octokit) => octokit.rest.users.getAuthenticated()).then(
         ({ data }) => data.login,
         (error: unknown) => {
           // An installation token may not read /user; the caller falls back to the account type.

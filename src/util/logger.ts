@@ -1,5 +1,6 @@
+import { createRequire } from "node:module";
 import pino, { type Logger } from "pino";
-import pretty from "pino-pretty";
+import type PinoPretty from "pino-pretty";
 import type { Redactor } from "./redact.ts";
 
 export type { Logger };
@@ -21,7 +22,7 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions): Logger {
   const destination = options.destination ?? process.stderr;
   const stream = options.pretty
-    ? pretty({ destination, colorize: "isTTY" in destination && Boolean(destination.isTTY), ignore: "pid,hostname", translateTime: "HH:MM:ss", sync: true })
+    ? loadPretty()({ destination, colorize: "isTTY" in destination && Boolean(destination.isTTY), ignore: "pid,hostname", translateTime: "HH:MM:ss", sync: true })
     : destination;
   const level = options.level ?? "info";
   const target = options.file ? pino.multistream([{ stream, level: level as pino.Level }, { stream: options.file, level: level as pino.Level }]) : stream;
@@ -33,6 +34,11 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     target,
   );
+}
+
+/** pino-pretty (70 ms to load) only when a person reads the logs on a terminal; it is CommonJS, so `require` loads it synchronously. */
+function loadPretty(): typeof PinoPretty {
+  return createRequire(import.meta.url)("pino-pretty") as typeof PinoPretty;
 }
 
 export function silentLogger(): Logger {
