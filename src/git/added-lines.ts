@@ -1,6 +1,4 @@
-import { GitError } from "./git-error.ts";
-import { assertNotOption, type Git } from "./runner.ts";
-
+/** The lines each file of a result gains, for the secret scan: the patch part of `diffResult` (tree-changes.ts). */
 export interface AddedFile {
   path: string;
   /** The lines the diff adds, without the leading "+". */
@@ -14,23 +12,6 @@ export interface AddedFile {
 }
 
 export const MAX_ADDED_BYTES = 4 * 1024 * 1024;
-
-/**
- * The lines each file gains between two commits. Plumbing (`diff-tree`), so no user
- * setting changes the format (prefixes, colour, external diff); `--text` so that no
- * attribute (`-diff`, `binary`) hides a file: binary files are recognised here instead.
- */
-export async function addedLines(git: Git, from: string, to: string): Promise<AddedFile[]> {
-  // Quoted names stay ASCII (octal escapes), whatever core.quotePath says.
-  const args = ["-c", "core.quotePath=true", "diff-tree", "-r", "-p", "--unified=0", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv", "--text", "--src-prefix=a/", "--dst-prefix=b/", assertNotOption(from, "from"), assertNotOption(to, "to"), "--"];
-  const result = await git.probe(args);
-  if (result.exitCode !== 0) throw new GitError(args, result.exitCode, result.spawnError ?? result.stderr);
-  const files = parsePatch(result.stdout);
-  // The runner cut the output: the last file is only partly read.
-  const last = files.at(-1);
-  if (result.truncated && last) last.truncated = true;
-  return files;
-}
 
 /** Reads a `--unified=0` patch hunk by hunk, counting lines, so added text never passes for a header. */
 export function parsePatch(text: string): AddedFile[] {

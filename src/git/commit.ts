@@ -14,16 +14,34 @@ export function identityEnv(author: Identity, committer: Identity = author): Rec
   };
 }
 
+/** What a task needs to know of its repository and base before it runs, read in one process. */
+export interface TaskBase {
+  /** The common git dir: read-only in the sandbox. */
+  commonDir: string;
+  /** The base's tree: a result with the same tree changes nothing. */
+  tree: string;
+}
+
+/** `rev-parse` of the common dir and `<base>^{tree}`: one process where the sandbox and the commit each ran one. */
+export async function readTaskBase(git: Git, base: string): Promise<TaskBase> {
+  const text = await git.run(["rev-parse", "--path-format=absolute", "--git-common-dir", `${assertNotOption(base, "base")}^{tree}`]);
+  const [commonDir = "", tree = ""] = text.trim().split("\n");
+  return { commonDir, tree };
+}
+
 /**
  * Commits everything the agent left in the worktree on top of `parent`, with plumbing
  * only: no hook runs, and neither the user's HEAD nor the worktree's moves. Returns
- * undefined when the tree is unchanged.
+ * undefined when the tree is unchanged (the parent's tree is read unless given).
  */
-export async function commitWorktree(worktree: Git, parent: string, message: string, identity: Identity): Promise<string | undefined> {
+export async function commitWorktree(worktree: Git, parent: string, message: string, identity: Identity, parentTree?: string): Promise<string | undefined> {
+  // The parent's tree is read while the index is written: it reads no index, and no
+  // process that writes one is left running if it fails (its error is seen below).
+  const readParentTree = parentTree === undefined ? worktree.run(["rev-parse", `${assertNotOption(parent, "parent")}^{tree}`]) : Promise.resolve(parentTree);
+  readParentTree.catch(() => undefined);
   await worktree.run(["add", "--all", "--", "."]);
   const tree = (await worktree.run(["write-tree"])).trim();
-  const parentTree = (await worktree.run(["rev-parse", `${assertNotOption(parent, "parent")}^{tree}`])).trim();
-  if (tree === parentTree) return undefined;
+  if (tree === (await readParentTree).trim()) return undefined;
   return commitTree(worktree, tree, [parent], message, identity);
 }
 
@@ -36,14 +54,6 @@ export async function commitTree(git: Git, tree: string, parents: readonly strin
 export interface ChangedFile {
   status: string;
   path: string;
-}
-
-export async function changedFiles(git: Git, from: string, to: string): Promise<ChangedFile[]> {
-  const text = await git.run(["diff", "--name-status", "-z", "--no-renames", assertNotOption(from, "from"), assertNotOption(to, "to"), "--"]);
-  const fields = text.split("\0").filter(Boolean);
-  const files: ChangedFile[] = [];
-  for (let i = 0; i + 1 < fields.length; i += 2) files.push({ status: fields[i] ?? "", path: fields[i + 1] ?? "" });
-  return files;
 }
 
 /** Formats a commit message: subject, body, then trailers in git's trailer block. */

@@ -1,6 +1,7 @@
-import { mkdir, readdir } from "node:fs/promises";
-import { join } from "node:path";
+import { lstat, mkdir, readdir, readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { makeWritable, removeTree } from "../util/remove-tree.ts";
+import { indexGitlinks } from "./index-gitlinks.ts";
 import { assertNotOption, type Git } from "./runner.ts";
 
 /**
@@ -38,17 +39,26 @@ async function resetOnce(worktree: Git, base: string): Promise<ResetOutcome> {
   // removes the files the last task added to the index, but where it cannot (a folder made
   // read-only) it only warns and exits 0, leaving them untracked: the second clean removes
   // them or, failing, exits non-zero, which is what the second try is for.
-  const steps = [["clean", "-ffdxq"], ["checkout", "-f", "-q", "--no-recurse-submodules", "--detach", base], ["clean", "-ffdxq"]];
-  for (const step of steps) {
-    const result = await worktree.probe([...STRICT, ...step]);
-    if (result.exitCode !== 0) return { ok: false, reason: `git ${step[0]}: ${(result.spawnError ?? result.stderr).trim().split("\n")[0] ?? ""}` };
+  for (const step of [["clean", "-ffdxq"], ["checkout", "-f", "-q", "--no-recurse-submodules", "--detach", base]]) {
+    const failed = await runStep(worktree, step);
+    if (failed) return failed;
   }
+  // `git clean` only reads the index the checkout wrote: its gitlinks can be read meanwhile.
+  const [failed, gitlinks] = await Promise.all([runStep(worktree, ["clean", "-ffdxq"]), gitlinksOf(worktree).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))]);
+  if (failed) return failed;
   try {
-    await emptyGitlinks(worktree);
+    if (gitlinks instanceof Error) throw gitlinks;
+    await emptyGitlinks(worktree.cwd, gitlinks);
   } catch (error) {
     return { ok: false, reason: `emptying a submodule folder: ${String(error)}` };
   }
   return { ok: true };
+}
+
+async function runStep(worktree: Git, step: readonly string[]): Promise<ResetOutcome | undefined> {
+  const result = await worktree.probe([...STRICT, ...step]);
+  if (result.exitCode === 0) return undefined;
+  return { ok: false, reason: `git ${step[0] ?? ""}: ${(result.spawnError ?? result.stderr).trim().split("\n")[0] ?? ""}` };
 }
 
 /**
@@ -56,15 +66,40 @@ async function resetOnce(worktree: Git, base: string): Promise<ResetOutcome> {
  * an init): the next task's commit would pick up its HEAD. A fresh worktree has these
  * folders empty; so does a reset one.
  */
-async function emptyGitlinks(worktree: Git): Promise<void> {
-  const result = await worktree.probe(["ls-files", "--stage", "-z"], { keepBytes: true });
-  if (result.exitCode !== 0) throw new Error(result.stderr.trim());
-  for (const path of gitlinkPaths(result.stdoutBytes ?? Buffer.alloc(0))) {
-    const dir = join(worktree.cwd, path);
+async function emptyGitlinks(root: string, paths: readonly string[]): Promise<void> {
+  for (const path of paths) {
+    const dir = join(root, path);
     if ((await readdir(dir).catch(() => [])).length === 0) continue;
     await removeTree(dir);
     await mkdir(dir);
   }
+}
+
+/**
+ * The gitlink paths of the worktree's index: read from the file itself (no process, and
+ * none of the 4 MB that `git ls-files --stage` prints at 50 000 entries), or from git when
+ * the reader does not understand the file (src/git/index-gitlinks.ts). The task cannot
+ * have written the file: the worktree's admin folder is read-only in the sandbox.
+ */
+export async function gitlinksOf(worktree: Git): Promise<string[]> {
+  const file = await indexFile(worktree.cwd);
+  const bytes = file === undefined ? undefined : await readFile(file).catch(() => undefined);
+  const paths = bytes && indexGitlinks(bytes);
+  if (paths) return paths;
+  const result = await worktree.probe(["ls-files", "--stage", "-z"], { keepBytes: true });
+  if (result.exitCode !== 0) throw new Error(result.stderr.trim());
+  return gitlinkPaths(result.stdoutBytes ?? Buffer.alloc(0));
+}
+
+/** Where git keeps the index of the worktree at `root`: `.git` is a folder, or a file naming the worktree's admin folder. */
+async function indexFile(root: string): Promise<string | undefined> {
+  const dotGit = join(root, ".git");
+  const info = await lstat(dotGit).catch(() => undefined);
+  if (info?.isDirectory()) return join(dotGit, "index");
+  if (!info?.isFile()) return undefined;
+  // git strips only the line ending (setup.c, read_gitfile_gently).
+  const text = (await readFile(dotGit, "utf8")).replace(/[\r\n]+$/, "");
+  return text.startsWith("gitdir: ") ? resolve(root, text.slice("gitdir: ".length), "index") : undefined;
 }
 
 const GITLINK = Buffer.from("160000 ");

@@ -1,8 +1,8 @@
-import { changedFiles, commitWorktree, formatCommitMessage, type ChangedFile } from "../git/commit.ts";
+import { commitWorktree, formatCommitMessage, readTaskBase, type ChangedFile, type TaskBase } from "../git/commit.ts";
 import { acquireWorktree, type AcquireOptions, type PooledWorktree } from "./worktree-pool.ts";
 import { buildInstructions } from "../agent/instructions.ts";
 import { readAgentsChain, workdirProblem } from "../agent/agents-md.ts";
-import { loadMemory } from "./memory.ts";
+import { loadMemory, type RepoMemory } from "./memory.ts";
 import { runAgent } from "../agent/loop.ts";
 import { runExternalAgent } from "../agent/external/external-agent.ts";
 import { pickAgentEnv } from "../agent/external/secret-env.ts";
@@ -17,11 +17,10 @@ import type { Deps, ExecutorRequest, RepoContext } from "./context.ts";
 import { commitTrailers, commitSubject } from "./result-message.ts";
 import { createSlot, removeSlot, type Slot } from "./slots.ts";
 import { realpath } from "node:fs/promises";
-import { repoPaths } from "../git/remote.ts";
+import { join } from "node:path";
 import { checkWriteScope } from "./write-scope.ts";
 import { describeFindings, scanForSecrets } from "./secret-scan.ts";
-import { treeChanges } from "../git/tree-changes.ts";
-import { addedLines } from "../git/added-lines.ts";
+import { diffResult, type ResultDiff } from "../git/tree-changes.ts";
 import { secretValues } from "../util/redact.ts";
 import { agentTools, type AgentToolsInput } from "./agent-tools.ts";
 import { executeAttempts, type BestOf } from "./attempts.ts";
@@ -58,24 +57,32 @@ export async function executeTask(repo: RepoContext, deps: Deps, spec: TaskSpec,
 async function executeOnce(repo: RepoContext, deps: Deps, spec: TaskSpec, runId: string, signal?: AbortSignal, onPlan?: (plan: PlanStep[]) => void, pool: AcquireOptions = {}): Promise<Execution> {
   const slot = await createSlot(repo.settings.worktreeRoot, spec.id, deps);
   let created: PooledWorktree | undefined;
+  // Reads that need no worktree run beside its reset; awaited (and their errors seen) below.
+  const taskBase = readTaskBase(repo.git, spec.base);
+  const memory = spec.settings.memory === false || spec.settings.agent ? undefined : loadMemory(repo);
+  for (const early of [taskBase, memory]) early?.catch(() => undefined);
+  // The model client's package loads on this thread while git resets the worktree.
+  if (!spec.settings.agent) deps.modelClient(spec.settings).warm?.();
   try {
     const worktree = await acquireWorktree(repo, spec, pool);
     created = worktree;
-    const executor = await deps.executor(await executorRequest(repo, spec, slot, worktree.path));
+    const executor = await deps.executor(await executorRequest(await taskBase, spec, slot, worktree.path));
     const { sandbox } = executor;
     if (sandbox === "none") repo.log.warn({ task: spec.id }, "agent commands run WITHOUT an OS sandbox (cleared environment, time and output limits only)");
     const prices = deps.models?.().prices;
     const usdWarning = unenforceableUsd(spec.settings.budget, spec.settings.model, prices) ?? (deps.dailySpend && !priceOf(spec.settings.model, prices) ? `no price known for model ${spec.settings.model}: the daily cap cannot count this task (add it to models.json)` : undefined);
     if (usdWarning) repo.log.warn({ task: spec.id }, usdWarning);
     if (spec.settings.network.length > 0) repo.log.warn({ task: spec.id, hosts: spec.settings.network }, "the task's network list opens all network access: the sandbox cannot restrict hosts");
-    const agent = await runTaskAgent({ repo, deps, spec, workdir: worktree.path, executor, ...(signal ? { signal } : {}) }, onPlan);
+    const agent = await runTaskAgent({ repo, deps, spec, workdir: worktree.path, executor, ...(signal ? { signal } : {}) }, onPlan, memory);
     if (agent.outcome !== "completed") return { state: "failed", reason: agent.reason ?? agent.outcome, agent, sandbox };
     const message = formatCommitMessage(commitSubject(spec), deps.redact(agent.finalMessage), commitTrailers({ spec, agent, runId, sandbox: executor.sandbox, bot: repo.settings.bot, ...(prices ? { prices } : {}) }));
-    const commit = await commitWorktree(worktree.git, spec.base, message, repo.settings.bot);
+    const commit = await commitWorktree(worktree.git, spec.base, message, repo.settings.bot, (await taskBase).tree);
     if (!commit) return { state: "no-changes", agent, sandbox };
-    const files = await changedFiles(repo.git, spec.base, commit);
+    // An index file that does not exist: the diff need not read the repository's (see DiffOptions).
+    const diff = await diffResult(repo.git, spec.base, commit, { indexFile: join(slot.dir, "no-index") });
+    const files = diff.changes.map(({ status, path }) => ({ status, path }));
     // The result leaves this machine only if it stays in scope and carries no secret.
-    const refused = await refuseResult(repo, deps, spec, commit);
+    const refused = refuseResult(deps, spec, diff);
     if (refused) return { state: "failed", reason: refused, agent, sandbox, commit, files, refused: true };
     if (agent.verify === "failed") return { state: "failed", reason: `verification failed: ${spec.settings.verify}`, agent, sandbox, commit, files };
     return { state: "done", agent, sandbox, commit, files };
@@ -91,7 +98,7 @@ async function executeOnce(repo: RepoContext, deps: Deps, spec: TaskSpec, runId:
  * The agent's part of a task, in the worktree and sandbox: tools started for it are stopped
  * before the bot commits, so nothing writes to the worktree while the commit is made.
  */
-async function runTaskAgent(input: AgentToolsInput, onPlan?: (plan: PlanStep[]) => void): Promise<TaskAgentResult> {
+async function runTaskAgent(input: AgentToolsInput, onPlan?: (plan: PlanStep[]) => void, loadingMemory?: Promise<RepoMemory>): Promise<TaskAgentResult> {
   const { repo, deps, spec, workdir, executor, signal } = input;
   const taskDir = spec.settings.workdir ?? "";
   const problem = taskDir ? await workdirProblem(workdir, taskDir) : undefined;
@@ -111,7 +118,7 @@ async function runTaskAgent(input: AgentToolsInput, onPlan?: (plan: PlanStep[]) 
     const external = await runExternalAgent({ backend: settings.agent, executor, clock: deps.clock, model: settings.model, api: settings.api, workdir, taskDir, prompt: spec.prompt, budget: cappedBudget(settings.budget, spending.limit), verify: settings.verify, agentEnv, redact: deps.redact, onEvent, signal });
     return { ...external, memoryNotes: [] };
   }
-  const memory = spec.settings.memory === false ? undefined : await loadMemory(repo);
+  const memory = await loadingMemory;
   await using toolSet = await agentTools({ ...input, ...(memory ? { memory } : {}) });
   const instructions = buildInstructions({
     workdir, sandbox: executor.sandbox, verify: spec.settings.verify, taskDir, agents: await readAgentsChain(workdir, taskDir),
@@ -159,18 +166,17 @@ function formatTokens(n: number): string {
   return n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n);
 }
 
-async function executorRequest(repo: RepoContext, spec: TaskSpec, slot: Slot, worktreePath: string): Promise<ExecutorRequest> {
+async function executorRequest({ commonDir }: TaskBase, spec: TaskSpec, slot: Slot, worktreePath: string): Promise<ExecutorRequest> {
   const real = (path: string) => realpath(path);
-  const { commonDir } = await repoPaths(repo.git);
   const worktree = await real(worktreePath);
   return { worktree, home: await real(slot.home), tmp: await real(slot.tmp), readOnly: [await real(commonDir), `${worktree}/.git`], network: spec.settings.network };
 }
 
 /** Why the result must not be pushed (protected paths, escaping symlinks, committed secrets), or undefined. */
-async function refuseResult(repo: RepoContext, deps: Deps, spec: TaskSpec, commit: string): Promise<string | undefined> {
-  const scope = checkWriteScope(await treeChanges(repo.git, spec.base, commit), spec.settings.allow ?? []);
+function refuseResult(deps: Deps, spec: TaskSpec, diff: ResultDiff): string | undefined {
+  const scope = checkWriteScope(diff.changes, spec.settings.allow ?? []);
   if (!scope.ok) return `refused: ${scope.problems.join("; ")}`;
-  const findings = scanForSecrets(await addedLines(repo.git, spec.base, commit), secretValues(deps.env));
+  const findings = scanForSecrets(diff.added, secretValues(deps.env));
   if (findings.length > 0) return `refused: possible secrets in the result, nothing pushed: ${describeFindings(findings).join("; ")}`;
   return undefined;
 }

@@ -1,13 +1,16 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { addedLines, MAX_ADDED_BYTES, parsePatch } from "../../src/git/added-lines.ts";
+import { MAX_ADDED_BYTES, parsePatch } from "../../src/git/added-lines.ts";
+import type { Git } from "../../src/git/runner.ts";
+import { diffResult } from "../../src/git/tree-changes.ts";
 import { scanForSecrets } from "../../src/run/secret-scan.ts";
 import { createTempRepo } from "./helpers.ts";
 
 const PEM = `-----BEGIN ${"OPENSSH "}PRIVATE KEY-----`;
+const addedLines = async (git: Git, from: string, to: string) => (await diffResult(git, from, to)).added;
 
-describe("addedLines", () => {
+describe("diffResult's added lines", () => {
   it("gives each file's added lines with their line numbers in the new file", async () => {
     await using repo = await createTempRepo();
     const base = await repo.commit({ "a.txt": "one\ntwo\nthree\n", "gone.txt": "x\n", "keep.txt": "same\n" }, "base");

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { chmod, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { commitTree, commitWorktree, formatCommitMessage } from "../../src/git/commit.ts";
+import { commitTree, commitWorktree, formatCommitMessage, readTaskBase } from "../../src/git/commit.ts";
 import { listCommits } from "../../src/git/commits.ts";
 import { createWorktree } from "../../src/git/worktree.ts";
 import { createTempRepo, type TempRepo } from "./helpers.ts";
@@ -48,6 +48,22 @@ describe("commitWorktree", () => {
     expect(commit).toMatchObject({ parents: [base], authorName: BOT.name, authorEmail: BOT.email, subject: "Agent work", hasTaskTrailer: true });
     expect(await repo.git.run(["ls-tree", "--name-only", sha ?? ""])).toBe("a.txt\nnew.txt\n");
     expect(await repo.git.run(["show", `${sha}:a.txt`])).toBe("changed\n");
+  });
+});
+
+describe("readTaskBase", () => {
+  it("gives the common git dir and the base's tree in one call; with that tree, commitWorktree reads no other", async () => {
+    await using repo = await createTempRepo();
+    const base = await repo.commit({ "a.txt": "a\n" }, "base");
+    await using wt = await createWorktree(repo.git, join(repo.root, "wt"), base);
+    const taskBase = await readTaskBase(wt.git, base);
+    expect(taskBase).toEqual({ commonDir: join(repo.dir, ".git"), tree: (await repo.git.run(["rev-parse", `${base}^{tree}`])).trim() });
+    expect(await commitWorktree(wt.git, base, "nothing", BOT, taskBase.tree)).toBeUndefined();
+    // A tree said to be the parent's is taken at its word: the same tree is no change.
+    await writeFile(join(wt.path, "a.txt"), "changed\n");
+    const changed = (await commitWorktree(wt.git, base, "changed", BOT, taskBase.tree)) ?? "";
+    expect(await commitWorktree(wt.git, base, "again", BOT, (await repo.git.run(["rev-parse", `${changed}^{tree}`])).trim())).toBeUndefined();
+    await expect(readTaskBase(wt.git, "--output=x")).rejects.toThrow(/must not start with "-"/);
   });
 });
 

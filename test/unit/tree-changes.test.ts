@@ -1,11 +1,14 @@
-import { mkdir, rm, symlink } from "node:fs/promises";
+import { chmod, mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { treeChanges } from "../../src/git/tree-changes.ts";
+import { diffResult } from "../../src/git/tree-changes.ts";
+import type { Git } from "../../src/git/runner.ts";
 import { checkWriteScope } from "../../src/run/write-scope.ts";
 import { createTempRepo } from "./helpers.ts";
 
-describe("treeChanges", () => {
+const treeChanges = async (git: Git, from: string, to: string) => (await diffResult(git, from, to)).changes;
+
+describe("diffResult's changes", () => {
   it("lists status, path and new mode of every change, with symlink targets", async () => {
     await using repo = await createTempRepo();
     const base = await repo.commit({ "a.txt": "a\n", "gone.txt": "bye\n", "was-file": "x\n", "src/old.ts": "x\n" }, "base");
@@ -54,5 +57,38 @@ describe("treeChanges", () => {
     const base = await repo.commit({ "a.txt": "a\n" }, "base");
     expect(await treeChanges(repo.git, base, base)).toEqual([]);
     await expect(treeChanges(repo.git, "--output=/tmp/x", base)).rejects.toThrow(/must not start with "-"/);
+  });
+});
+
+describe("diffResult", () => {
+  it("reads the listing and the patch from one output, whatever the names and bytes in between", async () => {
+    await using repo = await createTempRepo();
+    const base = await repo.commit({ "a.txt": "a\n", "run.sh": "echo\n" }, "base");
+    await writeFile(join(repo.dir, "bin.dat"), Buffer.from([0, 10, 58, 49, 0, 0, 10]));
+    await chmod(join(repo.dir, "run.sh"), 0o755);
+    const head = await repo.commit({ "new\nline.txt": "first\n", "a.txt": "a\nb\n" }, "agent");
+    const diff = await diffResult(repo.git, base, head);
+    expect(diff.changes).toEqual([
+      { status: "M", path: "a.txt", mode: "100644" },
+      { status: "A", path: "bin.dat", mode: "100644" },
+      { status: "A", path: "new\nline.txt", mode: "100644" },
+      { status: "M", path: "run.sh", mode: "100755" },
+    ]);
+    expect(diff.added).toEqual([
+      { path: "a.txt", addedLines: ["b"], lineNumbers: [2] },
+      { path: "bin.dat", addedLines: [], lineNumbers: [], binary: true },
+      { path: "new\nline.txt", addedLines: ["first"], lineNumbers: [1] },
+    ]);
+    expect(await diffResult(repo.git, base, base)).toEqual({ changes: [], added: [] });
+  });
+
+  it("reads no index when given one that does not exist (the repository's may be large, or broken)", async () => {
+    await using repo = await createTempRepo();
+    const base = await repo.commit({ "a.txt": "a\n" }, "base");
+    const head = await repo.commit({ "a.txt": "b\n" }, "agent");
+    await writeFile(join(repo.dir, ".git", "index"), "not an index");
+    await expect(diffResult(repo.git, base, head)).rejects.toThrow(/index/);
+    const diff = await diffResult(repo.git, base, head, { indexFile: join(repo.root, "no-index") });
+    expect(diff).toEqual({ changes: [{ status: "M", path: "a.txt", mode: "100644" }], added: [{ path: "a.txt", addedLines: ["b"], lineNumbers: [1] }] });
   });
 });
