@@ -7,7 +7,7 @@ import { rm } from "node:fs/promises";
 import { must, nowMs, startInstantModel } from "./daemon-process.ts";
 import { fixtureRepo, type Fixture, type FixtureRepo } from "./big-fixture.ts";
 import { prepareFloors } from "./floors.ts";
-import { daemonRounds } from "./overhead-daemon.ts";
+import { daemonRounds, taskAuthor } from "./overhead-daemon.ts";
 import { markdownTable, median, formatRatio, type PartResult, type SummaryRow } from "./table.ts";
 
 export interface OverheadOptions {
@@ -19,9 +19,10 @@ export interface OverheadOptions {
   command: string;
 }
 
-async function runOnce(repo: FixtureRepo, n: number, cli: string, modelUrl: string): Promise<number> {
-  await must("git", ["commit", "-q", "--allow-empty", "-m", `Bench ${n}\n\nCodex: bench task ${n}`], { cwd: repo.clone, env: repo.env });
-  await must("git", ["push", "-q", "origin", "main"], { cwd: repo.clone, env: repo.env });
+type Author = Awaited<ReturnType<typeof taskAuthor>>;
+
+async function runOnce(repo: FixtureRepo, author: Author, n: number, cli: string, modelUrl: string): Promise<number> {
+  await author.push(`Bench ${n}\n\nCodex: bench task ${n}\n`);
   const env = { ...repo.env, OPENAI_BASE_URL: modelUrl, GIT_CODEX_LOG_LEVEL: "warn" };
   const started = nowMs();
   await must(process.execPath, [cli, "run", "--once"], { cwd: repo.clone, env });
@@ -33,14 +34,20 @@ export async function overheadPart(options: OverheadOptions): Promise<PartResult
   const model = await startInstantModel();
   try {
     const floors = await prepareFloors(repo);
+    // Every round starts with a new commit on the remote's main, made elsewhere, as a task
+    // arrives: each fetch timed (the floors' and git-codex's) receives it and pays git's
+    // connectivity check over its tree, not a fetch that finds nothing new.
+    const author = await taskAuthor(repo, "once-author.git");
     const fresh: number[] = [];
     const warm: number[] = [];
     const once: number[] = [];
     // Interleaved, so all three see the same load; round 0 warms caches (and runs the task file's task).
     for (let n = 0; n <= options.runs; n++) {
+      await author.push(`Floor ${n} fresh\n`);
       const f = await floors.fresh(n);
+      await author.push(`Floor ${n} warm\n`);
       const w = await floors.warm(n);
-      const o = await runOnce(repo, n, options.cli, model.url);
+      const o = await runOnce(repo, author, n, options.cli, model.url);
       if (n === 0) continue;
       fresh.push(f);
       warm.push(w);

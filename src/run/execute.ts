@@ -61,10 +61,11 @@ async function executeOnce(repo: RepoContext, deps: Deps, spec: TaskSpec, runId:
   const taskBase = readTaskBase(repo.git, spec.base);
   const memory = spec.settings.memory === false || spec.settings.agent ? undefined : loadMemory(repo);
   for (const early of [taskBase, memory]) early?.catch(() => undefined);
-  // The model client's package loads on this thread while git resets the worktree.
-  if (!spec.settings.agent) deps.modelClient(spec.settings).warm?.();
   try {
-    const worktree = await acquireWorktree(repo, spec, pool);
+    const acquiring = acquireWorktree(repo, spec, pool);
+    // The model client's package loads on this thread once git is resetting the worktree.
+    if (!spec.settings.agent) deps.modelClient(spec.settings).warm?.();
+    const worktree = await acquiring;
     created = worktree;
     const executor = await deps.executor(await executorRequest(await taskBase, spec, slot, worktree.path));
     const { sandbox } = executor;

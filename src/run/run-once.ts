@@ -23,6 +23,8 @@ export async function runOnce(repo: RepoContext, deps: Deps): Promise<RunSummary
   // What a crash left behind needs cleaning before a task runs, not before the intake.
   const cleaning = Promise.all([removeStaleWorktrees(repo.git, repo.settings.worktreeRoot), removeStaleSlots(repo.settings.worktreeRoot, deps.host)]);
   cleaning.catch(() => undefined); // awaited below; an intake failure must not leave it unhandled
+  // The sandbox probe (a few bubblewrap runs) goes beside the fetch; its verdict is awaited before a claim.
+  deps.sandbox().catch(() => undefined);
   // The intake pushes results an earlier run saved in the outbox before it claims anything.
   // With nothing else waiting, the first new task is claimed in the push that records it.
   const claimFirst = claimAtOnce(repo, deps, () => deps.sandbox().then(() => !deps.signal?.aborted, () => false));
