@@ -27,20 +27,28 @@ export type ResetOutcome = { ok: true } | { ok: false; reason: string };
  * again after opening up folders the task made unwritable or unreadable; `ok: false` means
  * the worktree must be replaced.
  */
-export async function resetWorktree(worktree: Git, base: string): Promise<ResetOutcome> {
-  const first = await resetOnce(worktree, assertNotOption(base, "base"));
+export async function resetWorktree(worktree: Git, base: string, whileBusy?: () => void): Promise<ResetOutcome> {
+  let pending = whileBusy;
+  const once = (): void => {
+    pending?.();
+    pending = undefined;
+  };
+  const first = await resetOnce(worktree, assertNotOption(base, "base"), once);
   if (first.ok) return first;
   await makeWritable(worktree.cwd);
-  return resetOnce(worktree, base);
+  return resetOnce(worktree, base, once);
 }
 
-async function resetOnce(worktree: Git, base: string): Promise<ResetOutcome> {
+/** `whileBusy` runs once git's longest step, the checkout, has started (see AcquireOptions). */
+async function resetOnce(worktree: Git, base: string, whileBusy: () => void): Promise<ResetOutcome> {
   // Clean first: an untracked .gitattributes must not shape the checkout. The checkout
   // removes the files the last task added to the index, but where it cannot (a folder made
   // read-only) it only warns and exits 0, leaving them untracked: the second clean removes
   // them or, failing, exits non-zero, which is what the second try is for.
   for (const step of [["clean", "-ffdxq"], ["checkout", "-f", "-q", "--no-recurse-submodules", "--detach", base]]) {
-    const failed = await runStep(worktree, step);
+    const running = runStep(worktree, step);
+    if (step[0] === "checkout") whileBusy();
+    const failed = await running;
     if (failed) return failed;
   }
   // `git clean` only reads the index the checkout wrote: its gitlinks can be read meanwhile.

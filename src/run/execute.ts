@@ -62,10 +62,9 @@ async function executeOnce(repo: RepoContext, deps: Deps, spec: TaskSpec, runId:
   const memory = spec.settings.memory === false || spec.settings.agent ? undefined : loadMemory(repo);
   for (const early of [taskBase, memory]) early?.catch(() => undefined);
   try {
-    const acquiring = acquireWorktree(repo, spec, pool);
-    // The model client's package loads on this thread once git is resetting the worktree.
-    if (!spec.settings.agent) deps.modelClient(spec.settings).warm?.();
-    const worktree = await acquiring;
+    // The model client's package loads on this thread while git checks out the worktree.
+    const warm = spec.settings.agent ? undefined : () => deps.modelClient(spec.settings).warm?.();
+    const worktree = await acquireWorktree(repo, spec, { ...pool, ...(warm ? { whileBusy: warm } : {}) });
     created = worktree;
     const executor = await deps.executor(await executorRequest(await taskBase, spec, slot, worktree.path));
     const { sandbox } = executor;

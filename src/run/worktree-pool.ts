@@ -20,6 +20,11 @@ export interface PooledWorktree extends AsyncDisposable {
 export interface AcquireOptions {
   /** How many worktrees the pool keeps for this repository: its concurrency. Default 1. */
   keep?: number;
+  /**
+   * Work for this thread while git checks the tree out (it runs in a child process): called
+   * once, when the checkout of a reset, or the new worktree's, has started.
+   */
+  whileBusy?: () => void;
 }
 
 /**
@@ -37,6 +42,16 @@ export async function acquireWorktree(repo: RepoContext, spec: { id: string; bas
   await mkdir(pool, { recursive: true });
   const realPool = await realpath(pool);
   const log = repo.log.child({ task: spec.id });
+  let busy = options.whileBusy;
+  const whileBusy = (): void => {
+    const work = busy;
+    busy = undefined;
+    try {
+      work?.();
+    } catch {
+      // Only a head start: whatever failed fails again, and is reported, where it is needed.
+    }
+  };
   for (const entry of await listWorktrees(repo.git)) {
     if (dirname(entry.path) !== realPool || entry.prunable !== undefined) continue;
     if (entry.locked !== undefined) {
@@ -45,7 +60,7 @@ export async function acquireWorktree(repo: RepoContext, spec: { id: string; bas
       continue;
     }
     if (!(await tryLockWorktree(entry.path))) continue; // another task took it first
-    const reset = await resetWorktree(repo.git.at(entry.path), spec.base).catch((error: unknown) => ({ ok: false as const, reason: String(error) }));
+    const reset = await resetWorktree(repo.git.at(entry.path), spec.base, whileBusy).catch((error: unknown) => ({ ok: false as const, reason: String(error) }));
     if (reset.ok) {
       log.debug({ worktree: entry.path }, "reusing a pooled worktree");
       return pooled(repo, entry.path, true, options.keep ?? 1);
@@ -54,7 +69,9 @@ export async function acquireWorktree(repo: RepoContext, spec: { id: string; bas
     await removeWorktree(repo.git, entry.path).catch(() => undefined);
   }
   const path = join(realPool, `wt-${randomBytes(4).toString("hex")}`);
-  await addWorktree(repo.git, path, spec.base);
+  const adding = addWorktree(repo.git, path, spec.base);
+  whileBusy();
+  await adding;
   log.debug({ worktree: path }, "added a worktree to the pool");
   return pooled(repo, path, false, options.keep ?? 1);
 }

@@ -176,6 +176,40 @@ describe("acquireWorktree", () => {
   });
 });
 
+describe("acquireWorktree whileBusy", () => {
+  /** ctx whose git notes when each checkout starts and ends, and when whileBusy runs. */
+  function tracing(events: string[]): RepoContext {
+    const traced = <T>(args: readonly string[], call: () => Promise<T>): Promise<T> => {
+      if (!args.includes("checkout") && !(args.includes("worktree") && args.includes("add"))) return call();
+      events.push("checkout started");
+      return call().finally(() => events.push("checkout ended"));
+    };
+    const wrap = (git: Git): Git => ({
+      ...git,
+      probe: (args, call) => traced(args, () => git.probe(args, call)),
+      run: (args, call) => traced(args, () => git.run(args, call)),
+      at: (cwd) => wrap(git.at(cwd)),
+    });
+    return { ...ctx, git: wrap(repo.git) };
+  }
+
+  it("runs the caller's work once, while git checks out a new worktree and while it resets a pooled one", async () => {
+    for (const reused of [false, true]) {
+      const events: string[] = [];
+      const held = await acquireWorktree(tracing(events), task(`t-${reused}`), { whileBusy: () => events.push("busy") });
+      await held.release();
+      expect(held.reused).toBe(reused);
+      expect(events).toEqual(["checkout started", "busy", "checkout ended"]);
+    }
+  });
+
+  it("gets the worktree even when that work throws: it was only a head start", async () => {
+    const held = await acquireWorktree(ctx, task(), { whileBusy: () => { throw new Error("no key"); } });
+    expect(await filesOf(held.path)).toEqual(await trackedAt(repo.git, base));
+    await held.release();
+  });
+});
+
 describe("run --once", () => {
   let world: GitWorld;
   beforeEach(async () => {
