@@ -56,15 +56,18 @@ async function onlyTask(env: Record<string, string | undefined>) {
 
 describe("best-of-N attempts", () => {
   it("commits the attempt that passes verify; the attempt that failed it is recorded beside it", async () => {
-    const attemptOneFailedVerify = deferred();
+    const attemptOneOnItsLastRound = deferred();
     const env = await serveAttempts({
       "Attempt 1 of 2": (n, text) => {
-        if (text.includes("Verification failed")) attemptOneFailedVerify.resolve();
+        // Requests 2 and 3 carry its first and second failed verification: after its answer
+        // to the third, it only verifies (and fails) once more and commits.
+        if (n === 3 && text.includes("Verification failed")) attemptOneOnItsLastRound.resolve();
         return play(addFile("answer.txt", "wrong", "Wrote an answer."))(n, text);
       },
-      // Attempt 2 finishes only once attempt 1's verification has failed: a fixed order, no sleeps.
+      // Attempt 2 starts only once attempt 1 is on its last round, and has more to do than it
+      // (a patch, a second request, its verification): it cannot pass first and stop attempt 1.
       "Attempt 2 of 2": async (n, text) => {
-        if (n === 1) await attemptOneFailedVerify.promise;
+        if (n === 0) await attemptOneOnItsLastRound.promise;
         return play(addFile("answer.txt", "right", "Wrote the right answer."))(n, text);
       },
     });
