@@ -69,9 +69,9 @@ export function createRecordWriter(git: Git, options: { keep?: number; now?: () 
   };
 }
 
-/** A one-off record write (see RecordWriter.write); pass the repository's writer to save git processes. */
-export async function writeRecord(git: Git, ref: string, files: Record<string, string>, message: string, identity: Identity, parent: string | undefined, replaces: string | undefined = parent, writer: RecordWriter = createRecordWriter(git)): Promise<string> {
-  return writer.write(ref, files, message, identity, parent, replaces);
+/** A one-off record write (see RecordWriter.write); a repository's writes go through its writer (`recordWriter` in src/run/records.ts). */
+export async function writeRecord(git: Git, ref: string, files: Record<string, string>, message: string, identity: Identity, parent: string | undefined, replaces: string | undefined = parent): Promise<string> {
+  return createRecordWriter(git).write(ref, files, message, identity, parent, replaces);
 }
 
 async function listTree(git: Git, commit: string): Promise<TreeEntry[]> {

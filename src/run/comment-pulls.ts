@@ -1,11 +1,10 @@
 import type { IssueComment } from "../forge/forge.ts";
 import { readBlobs } from "../git/blobs.ts";
 import type { RefUpdate } from "../git/push.ts";
-import { listRefs } from "../git/refs.ts";
+import { listRefs, updateRef } from "../git/refs.ts";
 import { remoteHeadsNamespace } from "../git/remote.ts";
-import { writeRecord } from "../git/state-ref.ts";
 import type { RepoContext } from "./context.ts";
-import { botIdentity } from "./records.ts";
+import { botIdentity, recordWriter } from "./records.ts";
 import type { TaskState, TaskStatus } from "./task-status.ts";
 
 /** One ref per pull request: how far its comments have been read. Pushed with the tasks they made. */
@@ -86,7 +85,9 @@ export function advance(watermark: Watermark, seen: readonly IssueComment[]): Wa
 export async function watermarkUpdate(repo: RepoContext, pull: PullTarget, next: Watermark): Promise<RefUpdate> {
   const ref = `${WATERMARKS}${pull.number}`;
   const message = `codex: pull request #${pull.number} comments read up to ${next.lastId}\n`;
-  const sha = await writeRecord(repo.git, ref, { [FILE]: `${JSON.stringify(next, null, 2)}\n` }, message, botIdentity(repo), pull.stored);
+  const sha = await recordWriter(repo).build({ [FILE]: `${JSON.stringify(next, null, 2)}\n` }, message, botIdentity(repo), pull.stored);
+  // The ref moves through the context's own runner (the daemon's notes its own writes), as writeStatus's do.
+  await updateRef(repo.git, ref, sha, pull.stored);
   return { ref, sha, expect: pull.stored ?? null };
 }
 

@@ -31,8 +31,8 @@ export async function buildStatus(repo: RepoContext, status: TaskStatus, parent:
   return recordWriter(repo).build(files, subject.slice(0, 200) + "\n", botIdentity(repo), parent);
 }
 
-/** The repository's record writer, made by its first record. */
-function recordWriter(repo: RepoContext): RecordWriter {
+/** The repository's record writer, made by its first record (of a task, or another ref's). */
+export function recordWriter(repo: RepoContext): RecordWriter {
   return (repo.records ??= createRecordWriter(repo.git));
 }
 
