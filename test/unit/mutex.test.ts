@@ -19,20 +19,25 @@ function gated(log: string[], name: string) {
 // Every section here is promise-driven: one macrotask turn runs whatever could run by then.
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** Enters sections a and b in that order, and checks that b starts only once a has ended. */
+async function expectInTurn(enter: (section: () => Promise<string>) => Promise<string>): Promise<void> {
+  const log: string[] = [];
+  const [a, b] = [gated(log, "a"), gated(log, "b")];
+  const runs = [enter(a.section), enter(b.section)];
+  await a.started;
+  await turn();
+  expect(log).toEqual(["a start"]);
+  a.open();
+  await b.started;
+  b.open();
+  expect(await Promise.all(runs)).toEqual(["a", "b"]);
+  expect(log).toEqual(["a start", "a end", "b start", "b end"]);
+}
+
 describe("a repository's lock", () => {
   it("runs exclusive sections one at a time, in call order", async () => {
     const lock = createMutex();
-    const log: string[] = [];
-    const [a, b] = [gated(log, "a"), gated(log, "b")];
-    const runs = [lock(a.section), lock(b.section)];
-    await a.started;
-    await turn();
-    expect(log).toEqual(["a start"]);
-    a.open();
-    await b.started;
-    b.open();
-    expect(await Promise.all(runs)).toEqual(["a", "b"]);
-    expect(log).toEqual(["a start", "a end", "b start", "b end"]);
+    await expectInTurn((section) => lock(section));
   });
 
   it("runs two tasks' shared sections side by side", async () => {
@@ -49,17 +54,7 @@ describe("a repository's lock", () => {
 
   it("runs shared sections with the same key one at a time, in call order", async () => {
     const lock = createMutex();
-    const log: string[] = [];
-    const [a, b] = [gated(log, "a"), gated(log, "b")];
-    const runs = [lock.shared("branch:fix", a.section), lock.shared("branch:fix", b.section)];
-    await a.started;
-    await turn();
-    expect(log).toEqual(["a start"]);
-    a.open();
-    await b.started;
-    b.open();
-    await Promise.all(runs);
-    expect(log).toEqual(["a start", "a end", "b start", "b end"]);
+    await expectInTurn((section) => lock.shared("branch:fix", section));
   });
 
   it("starts an exclusive section only after the shared ones called before it, and shared ones called after it only once it ended", async () => {
